@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * palisade: a runc-compatible runtime that tightens bundles before the real
+ * runtime creates them.  This file is the only place that prints an error
+ * and chooses an exit code; every other module reports through pal_error.
+ *
+ * Control flow, per command:
+ *   create, run, restore  rewrite config.json, record, then exec the backend
+ *   exec                  check/tighten against the record, then exec
+ *   features              the backend's answer plus Palisade's additions
+ *   everything else       exec the backend with the identical argv
+ * Palisade never waits for a container: once the backend runs, Palisade is
+ * gone from the process tree (exec, not fork).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "palisade/cleanup.h"
+#include "palisade/cli.h"
+#include "palisade/conf.h"
+#include "palisade/exec_guard.h"
+#include "palisade/features.h"
+#include "palisade/id.h"
+#include "palisade/json.h"
+#include "palisade/log.h"
+#include "palisade/rewrite.h"
+#include "palisade/runtime.h"
+#include "palisade/spec.h"
+#include "palisade/state.h"
+
+#define FEATURES_MAX_OUTPUT (1u << 20)
+
+static int container_id(const struct pal_cli *cli, bool exact, const char **id, pal_error *err)
+{
+	const char *name = pal_cli_cmd_name(cli->cmd);
+
+	/* runc's checkArgs wording */
+	if (exact && cli->n_args != 1)
+		return pal_err(err, 0, "\"%s\" requires exactly 1 argument(s)", name);
+	if (cli->n_args < 1)
+		return pal_err(err, 0, "\"%s\" requires a minimum of 1 argument(s)", name);
+	if (pal_id_validate(cli->args[0], err) < 0)
+		return -1;
+	*id = cli->args[0];
+	return 0;
+}
+
+static int do_create(const struct pal_conf *conf, const struct pal_cli *cli, char **argv,
+		     pal_error *err)
+{
+	_cleanup_spec_ struct pal_spec spec = PAL_SPEC_INIT;
+	_cleanup_free_ char *root = NULL;
+	const char *bundle = pal_cli_get(cli, "bundle", false);
+	const char *id;
+
+	if (container_id(cli, true, &id, err) < 0)
+		return -1;
+	/* runc chdirs into a non-empty --bundle and reads config.json there */
+	if (!bundle || !*bundle)
+		bundle = ".";
+	if (pal_state_root(cli, &root, err) < 0)
+		return -1;
+	/* A second create of a live id fails in the backend anyway; refusing
+	 * first keeps its record from being replaced by the new bundle's. */
+	if (pal_state_backend_has(root, id))
+		return pal_err(err, EEXIST, "container with given ID already exists: %s", id);
+
+	if (pal_spec_load(bundle, &spec, err) < 0)
+		return -1;
+	struct pal_rewrite_ctx ctx = {.cmd = cli->cmd, .id = id, .bundle = bundle};
+	if (pal_rewrite(&ctx, spec.root, err) < 0)
+		return pal_err_prefix(err, "bundle %s", bundle);
+	if (pal_spec_write(&spec, NULL, err) < 0)
+		return pal_err_prefix(err, "bundle %s", bundle);
+	if (pal_state_save(conf, root, id, bundle, spec.root, err) < 0)
+		return -1;
+	(void)pal_state_sweep(conf, root, err); /* housekeeping, never fatal */
+	return pal_runtime_exec(conf, argv, err);
+}
+
+static int do_exec(const struct pal_conf *conf, const struct pal_cli *cli,
+		   const struct pal_log_target *log, char **argv, pal_error *err)
+{
+	_cleanup_free_ char *root = NULL, *storage = NULL;
+	_cleanup_yajl_val_ yajl_val rec = NULL;
+	const char *id;
+	int removed = 0;
+
+	if (container_id(cli, false, &id, err) < 0)
+		return -1;
+	if (pal_state_root(cli, &root, err) < 0)
+		return -1;
+	/* No such container: the backend says so in its own words. */
+	if (!pal_state_backend_has(root, id))
+		return pal_runtime_exec(conf, argv, err);
+	if (pal_state_load(conf, root, id, &rec, err) < 0) {
+		if (err->errnum == ENOENT)
+			return pal_err(err, EPERM,
+				       "exec %s: the container was not created through Palisade "
+				       "(no record in %s): refusing an unguarded exec",
+				       id, conf->state_dir);
+		return -1;
+	}
+	if (pal_exec_guard(cli, argv, pal_json_get(rec, "process"), &removed, &storage, err) < 0)
+		return -1;
+	if (removed > 0) {
+		char msg[160];
+		snprintf(msg, sizeof(msg),
+			 "exec %s: %d capabilities or limits beyond the container's were removed "
+			 "from the process",
+			 id, removed);
+		pal_log_record(log, "warning", msg);
+	}
+	return pal_runtime_exec(conf, argv, err);
+}
+
+static int do_features(const struct pal_conf *conf, char **argv, int *status, pal_error *err)
+{
+	_cleanup_free_ char *out = NULL, *text = NULL;
+	_cleanup_yajl_val_ yajl_val features = NULL;
+	size_t len;
+
+	if (pal_runtime_output(conf, argv, FEATURES_MAX_OUTPUT, &out, &len, status, err) < 0)
+		return -1;
+	if (*status != 0) {
+		/* the backend failed: its output and exit code, untouched */
+		fwrite(out, 1, len, stdout);
+		return 0;
+	}
+	if (pal_json_parse(out, len, "features", &features, err) < 0 ||
+	    pal_features_merge(features, err) < 0 ||
+	    pal_json_serialize(features, true, &text, &len, err) < 0)
+		return pal_err_prefix(err, "runtime %s", conf->runtime);
+	if (fwrite(text, 1, len, stdout) != len || fflush(stdout) != 0)
+		return pal_err(err, errno, "writing features");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static struct pal_cli cli; /* large: keep it off the stack */
+	struct pal_conf conf = {0};
+	pal_error err = {0};
+	struct pal_log_target log = {0};
+	int parsed, status = 0;
+	const char *fmt;
+
+	parsed = pal_cli_parse(argc, argv, &cli, &err);
+	log.path = pal_cli_get(&cli, "log", true);
+	fmt = pal_cli_get(&cli, "log-format", true);
+	log.json = fmt && !strcmp(fmt, "json");
+
+	if (parsed == 0 && cli.version && cli.cmd == PAL_CMD_NONE) {
+		printf("palisade version %s\n", PACKAGE_VERSION);
+		fflush(stdout);
+	}
+	if (pal_conf_load(&conf, &err) < 0 || pal_runtime_check(&conf, &err) < 0)
+		goto fail;
+
+	switch (cli.cmd) {
+	case PAL_CMD_CREATE:
+	case PAL_CMD_RUN:
+	case PAL_CMD_RESTORE:
+	case PAL_CMD_EXEC:
+		/* A vector Palisade cannot read exactly is never forwarded for
+		 * a command that makes or enters a container. */
+		if (parsed < 0)
+			goto fail;
+		if (cli.help)
+			break;
+		if (cli.cmd == PAL_CMD_EXEC ? do_exec(&conf, &cli, &log, argv, &err) < 0
+					    : do_create(&conf, &cli, argv, &err) < 0)
+			goto fail;
+		break; /* not reached: exec'd */
+	case PAL_CMD_FEATURES:
+		if (parsed < 0 || cli.help)
+			break;
+		if (do_features(&conf, argv, &status, &err) < 0)
+			goto fail;
+		pal_conf_free(&conf);
+		return status;
+	default:
+		break;
+	}
+	pal_runtime_exec(&conf, argv, &err);
+fail:
+	pal_log_error(&log, err.msg);
+	pal_conf_free(&conf);
+	return 1;
+}

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "palisade/cleanup.h"
+#include "palisade/json.h"
+#include "palisade/state.h"
+#include "palisade/util.h"
+
+/* Lexically clean an absolute path in place: "//", "/./" and "/x/.." go,
+ * as Go's filepath.Clean (which runc applies via filepath.Abs) does. */
+static void clean_path(char *p)
+{
+	char *out = p, *in = p;
+
+	while (*in) {
+		if (in[0] == '/' && (in[1] == '/' || in[1] == '\0') && out != p) {
+			in++;
+			continue;
+		}
+		if (in[0] == '/' && in[1] == '.' && (in[2] == '/' || in[2] == '\0')) {
+			in += 2;
+			continue;
+		}
+		if (in[0] == '/' && in[1] == '.' && in[2] == '.' && (in[3] == '/' || in[3] == '\0')) {
+			in += 3;
+			while (out > p && *--out != '/')
+				;
+			continue;
+		}
+		*out++ = *in++;
+	}
+	if (out == p)
+		*out++ = '/';
+	else if (out > p + 1 && out[-1] == '/')
+		out--;
+	*out = '\0';
+}
+
+int pal_state_root(const struct pal_cli *cli, char **root, pal_error *err)
+{
+	const char *given = pal_cli_get(cli, "root", true);
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char *r;
+
+	if (given && given[0] == '/') {
+		r = strdup(given);
+	} else if (given) {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof(cwd)))
+			return pal_err(err, errno, "--root %s", given);
+		if (asprintf(&r, "%s/%s", cwd, given) < 0)
+			r = NULL;
+	} else if (geteuid() != 0 && xdg && *xdg) {
+		if (asprintf(&r, "%s/runc", xdg) < 0)
+			r = NULL;
+	} else {
+		r = strdup("/run/runc");
+	}
+	if (!r)
+		return pal_err(err, ENOMEM, "--root");
+	clean_path(r);
+	*root = r;
+	return 0;
+}
+
+bool pal_state_backend_has(const char *root, const char *id)
+{
+	_cleanup_free_ char *p = NULL;
+	struct stat st;
+
+	if (asprintf(&p, "%s/%s", root, id) < 0)
+		return false;
+	return lstat(p, &st) == 0;
+}
+
+/* STATE/containers/<encoded root> */
+static char *record_dir(const struct pal_conf *conf, const char *root)
+{
+	size_t n = strlen(root);
+	_cleanup_free_ char *enc = malloc(n * 3 + 1);
+	char *o, *dir;
+
+	if (!enc)
+		return NULL;
+	o = enc;
+	for (const char *c = root; *c; c++) {
+		if (*c == '/' || *c == '%')
+			o += sprintf(o, "%%%02X", (unsigned char)*c);
+		else
+			*o++ = *c;
+	}
+	*o = '\0';
+	if (asprintf(&dir, "%s/containers/%s", conf->state_dir, enc) < 0)
+		return NULL;
+	return dir;
+}
+
+static int open_record_dir(const struct pal_conf *conf, const char *root, bool create,
+			   pal_error *err)
+{
+	_cleanup_free_ char *dir = record_dir(conf, root);
+	int fd;
+
+	if (!dir)
+		return pal_err(err, ENOMEM, "state directory");
+	if (create && pal_mkdir_p(dir, 0700, err) < 0)
+		return pal_err_prefix(err, "state directory");
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return pal_err(err, errno, "state directory %s", dir);
+	return fd;
+}
+
+int pal_state_save(const struct pal_conf *conf, const char *root, const char *id,
+		   const char *bundle, yajl_val spec, pal_error *err)
+{
+	_cleanup_yajl_val_ yajl_val rec = pal_json_new_object();
+	_cleanup_free_ char *name = NULL, *text = NULL;
+	_cleanup_close_ int dirfd = -1;
+	yajl_val process = pal_json_get(spec, "process");
+	char created[32];
+	size_t len;
+
+	snprintf(created, sizeof(created), "%lld", (long long)time(NULL));
+	if (!rec || pal_json_set(rec, "version", pal_json_new_number("1"), err) < 0 ||
+	    pal_json_set(rec, "id", pal_json_new_string(id), err) < 0 ||
+	    pal_json_set(rec, "root", pal_json_new_string(root), err) < 0 ||
+	    pal_json_set(rec, "bundle", pal_json_new_string(bundle), err) < 0 ||
+	    pal_json_set(rec, "created", pal_json_new_number(created), err) < 0 ||
+	    pal_json_set(rec, "process", process ? pal_json_dup(process) : pal_json_new_object(),
+			 err) < 0)
+		return pal_err(err, ENOMEM, "state record for %s", id);
+	if (pal_json_serialize(rec, false, &text, &len, err) < 0)
+		return pal_err_prefix(err, "state record for %s", id);
+	if (asprintf(&name, "%s.json", id) < 0)
+		return pal_err(err, ENOMEM, "state record for %s", id);
+	dirfd = open_record_dir(conf, root, true, err);
+	if (dirfd < 0)
+		return -1;
+	if (pal_write_file_atomic(dirfd, name, text, len, 0600, err) < 0)
+		return pal_err_prefix(err, "state record");
+	return 0;
+}
+
+int pal_state_load(const struct pal_conf *conf, const char *root, const char *id,
+		   yajl_val *record, pal_error *err)
+{
+	_cleanup_free_ char *name = NULL, *buf = NULL;
+	_cleanup_close_ int dirfd = -1;
+	size_t len;
+
+	if (asprintf(&name, "%s.json", id) < 0)
+		return pal_err(err, ENOMEM, "state record for %s", id);
+	dirfd = open_record_dir(conf, root, false, err);
+	if (dirfd < 0)
+		return -1;
+	if (pal_read_file(dirfd, name, O_NOFOLLOW, PAL_STATE_MAX_SIZE, &buf, &len, err) < 0)
+		return pal_err_prefix(err, "state record");
+	if (pal_json_parse(buf, len, name, record, err) < 0)
+		return pal_err_prefix(err, "state record");
+	return 0;
+}
+
+int pal_state_sweep(const struct pal_conf *conf, const char *root, pal_error *err)
+{
+	_cleanup_close_ int fd = open_record_dir(conf, root, false, err);
+	DIR *d;
+	struct dirent *de;
+
+	if (fd < 0)
+		return err->errnum == ENOENT ? 0 : -1;
+	d = fdopendir(fd);
+	if (!d)
+		return pal_err(err, errno, "state directory");
+	fd = -1; /* owned by d now */
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		char id[NAME_MAX + 1];
+
+		struct stat st;
+
+		if (n <= 5 || n > NAME_MAX || strcmp(de->d_name + n - 5, ".json") != 0)
+			continue;
+		/* A record is written just before the backend's create makes
+		 * its own state: leave young records to the create in flight. */
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    time(NULL) - st.st_mtime < PAL_STATE_SWEEP_AGE)
+			continue;
+		memcpy(id, de->d_name, n - 5);
+		id[n - 5] = '\0';
+		if (!pal_state_backend_has(root, id))
+			(void)unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+	return 0;
+}
