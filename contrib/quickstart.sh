@@ -72,18 +72,30 @@ demo() {
 	[ "$sum" = "$(sha256sum <"$t/bundle/config.json")" ] && echo "== config.json unchanged"
 }
 
+# "N passed, N failed, N skipped" over every TAP result of the given builds
+summary() {
+	local results
+	results=$(find "$@" -name '*.trs' -exec grep -h '^:test-result:' {} + 2>/dev/null || true)
+	printf '%d passed, %d failed, %d skipped\n' \
+		"$(grep -c 'PASS$' <<<"$results" || true)" \
+		"$(grep -cE '(FAIL|ERROR)$' <<<"$results" || true)" \
+		"$(grep -c 'SKIP$' <<<"$results" || true)"
+}
+
 test_all() {
-	local werror=--enable-werror
+	local werror=--enable-werror rc=0
 	# 1. the suite, unit and integration, against real runc
 	build _build/release $werror
-	make -s -C _build/release check
+	make -s -C _build/release check || rc=1
 	# 2. the same suite built with ASan + UBSan
 	build _build/asan $werror --enable-sanitizers
-	make -s -C _build/asan check
+	((rc)) || make -s -C _build/asan check || rc=1
 	# 3. the release tarball builds and passes its unit tests from a clean tree
-	make -s -C _build/release distcheck PAL_SKIP_INTEGRATION=1 \
-		DISTCHECK_CONFIGURE_FLAGS="$werror" >/dev/null
-	echo "quickstart: distcheck passed"
+	((rc)) || PAL_SKIP_INTEGRATION=1 make -s -C _build/release distcheck \
+		DISTCHECK_CONFIGURE_FLAGS="$werror" >/dev/null || rc=1
+	((rc)) || echo "quickstart: distcheck passed"
+	echo "quickstart: $(summary _build/release _build/asan)"
+	return "$rc"
 }
 
 case "${1:-}" in
