@@ -11,7 +11,7 @@ static yajl_val load_fixture(void)
 {
 	char *path = pal_test_fixture("features-runc-1.1.5.json");
 	char *slash = strrchr(path, '/');
-	size_t len;
+	size_t len = 0;
 	pal_error err = {0};
 	yajl_val v = NULL;
 	*slash = '\0';

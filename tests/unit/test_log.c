@@ -34,7 +34,7 @@ static void json_format(void **state)
 static void record_to_file(void **state)
 {
 	char *dir = pal_test_tmpdir(), *path, *got;
-	size_t len;
+	size_t len = 0;
 	(void)state;
 	assert_true(asprintf(&path, "%s/log.json", dir) > 0);
 	struct pal_log_target t = {.path = path, .json = true};
