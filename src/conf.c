@@ -82,7 +82,7 @@ int pal_conf_load(struct pal_conf *conf, pal_error *err)
 	if (!conf->runtime || !conf->state_dir)
 		return pal_err(err, ENOMEM, "configuration");
 
-	r = pal_read_file(AT_FDCWD, path, 0, PAL_CONF_MAX_SIZE, &buf, &len, err);
+	r = pal_read_file(AT_FDCWD, path, 0, PAL_CONF_MAX_SIZE, &buf, &len, NULL, err);
 	if (r < 0) {
 		/* The default file is optional; one named explicitly is not. */
 		if (err->errnum == ENOENT && !(env && *env))

@@ -354,7 +354,7 @@ int pal_exec_guard(const struct pal_cli *cli, char **argv, yajl_val container, i
 			popt = &cli->opts[i];
 	if (!popt)
 		return 0;
-	if (pal_read_file(AT_FDCWD, popt->value, 0, PAL_PROCESS_MAX_SIZE, &buf, &len, err) < 0)
+	if (pal_read_file(AT_FDCWD, popt->value, 0, PAL_PROCESS_MAX_SIZE, &buf, &len, NULL, err) < 0)
 		return pal_err_prefix(err, "exec --process");
 	if (pal_json_parse(buf, len, popt->value, &proc, err) < 0)
 		return pal_err_prefix(err, "exec --process");

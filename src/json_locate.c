@@ -15,6 +15,7 @@ struct frame {
 
 struct locate {
 	yajl_handle h;
+	const char *buf;
 	const struct pal_json_step *path;
 	size_t n;
 	struct frame stack[PAL_JSON_MAX_DEPTH + 1];
@@ -123,6 +124,24 @@ static int on_end(void *ctx)
 	return pop(ctx);
 }
 
+/* The opening quote of the key whose closing quote ends just before END
+ * (escapes make the key's length in the text differ from its value's). */
+static size_t key_start(const char *buf, size_t end)
+{
+	if (end < 2)
+		return 0;
+	for (size_t j = end - 2; j > 0; j--) {
+		size_t bs = 0;
+		if (buf[j] != '"')
+			continue;
+		while (bs < j && buf[j - 1 - bs] == '\\')
+			bs++;
+		if (bs % 2 == 0)
+			return j;
+	}
+	return 0;
+}
+
 static int on_key(void *ctx, const unsigned char *key, size_t len)
 {
 	struct locate *l = ctx;
@@ -134,9 +153,8 @@ static int on_key(void *ctx, const unsigned char *key, size_t len)
 	if (strlen(l->path[d].key) != len || memcmp(l->path[d].key, key, len) != 0)
 		return 1;
 	if (d + 1 == l->n) {
-		/* point at the key itself, not past it */
 		hit(l);
-		l->offset = l->offset >= len + 2 ? l->offset - len - 2 : 0;
+		l->offset = key_start(l->buf, l->offset);
 		return 0;
 	}
 	l->pending = true;
@@ -175,7 +193,7 @@ void pal_json_position(const char *buf, size_t len, size_t offset, int *line, in
 int pal_json_locate(const char *buf, size_t len, const struct pal_json_step *path, size_t n,
 		    int *line, int *col)
 {
-	struct locate l = {.path = path, .n = n};
+	struct locate l = {.buf = buf, .path = path, .n = n};
 
 	if (n == 0)
 		return -1;

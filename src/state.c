@@ -165,7 +165,7 @@ int pal_state_load(const struct pal_conf *conf, const char *root, const char *id
 	dirfd = open_record_dir(conf, root, false, err);
 	if (dirfd < 0)
 		return -1;
-	if (pal_read_file(dirfd, name, O_NOFOLLOW, PAL_STATE_MAX_SIZE, &buf, &len, err) < 0)
+	if (pal_read_file(dirfd, name, O_NOFOLLOW, PAL_STATE_MAX_SIZE, &buf, &len, NULL, err) < 0)
 		return pal_err_prefix(err, "state record");
 	if (pal_json_parse(buf, len, name, record, err) < 0)
 		return pal_err_prefix(err, "state record");

@@ -14,46 +14,62 @@
 #include "palisade/cleanup.h"
 #include "palisade/util.h"
 
-int pal_read_file(int dirfd, const char *path, int oflags, size_t max, char **buf, size_t *len,
-		  pal_error *err)
+int pal_read_file(int dirfd, const char *path, int oflags, size_t max, char **out, size_t *len,
+		  struct stat *stp, pal_error *err)
 {
-	/* O_NONBLOCK: a FIFO planted where a file is expected must not hang us */
+	/* O_NONBLOCK: a FIFO planted where a file is expected must not hang us
+	 * (it is then refused as not a regular file) */
 	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | oflags);
-	_cleanup_free_ char *data = NULL;
+	_cleanup_free_ char *buf = NULL;
 	struct stat st;
-	size_t got = 0;
+	size_t cap = 0, got = 0;
 
 	if (fd < 0) {
 		if (errno == ELOOP && (oflags & O_NOFOLLOW))
-			return pal_err(err, ELOOP, "%s: is a symbolic link (refusing to follow)", path);
+			return pal_err(err, 0, "%s: is a symbolic link (refusing to follow)", path);
 		return pal_err(err, errno, "%s", path);
 	}
 	if (fstat(fd, &st) < 0)
 		return pal_err(err, errno, "%s", path);
 	if (!S_ISREG(st.st_mode))
-		return pal_err(err, EINVAL, "%s: not a regular file", path);
+		return pal_err(err, 0, "%s: not a regular file", path);
 	if ((unsigned long long)st.st_size > max)
-		return pal_err(err, EFBIG, "%s: %lld bytes, more than the %zu allowed", path,
+		return pal_err(err, 0, "%s: %lld bytes, more than the %zu allowed", path,
 			       (long long)st.st_size, max);
-	data = malloc(max + 1);
-	if (!data)
-		return pal_err(err, ENOMEM, "%s", path);
-	/* read up to max + 1 so that a file growing under us is caught */
+	/* st_size is only a hint: read until EOF but never more than max + 1
+	 * bytes, so a file growing under us is caught, not read without bound */
 	for (;;) {
-		ssize_t n = read(fd, data + got, max + 1 - got);
+		ssize_t n;
+
+		if (got == cap) {
+			size_t ncap = cap ? 2 * cap : (size_t)st.st_size + 1;
+			char *nbuf;
+
+			if (ncap > max + 1)
+				ncap = max + 1;
+			nbuf = realloc(buf, ncap + 1);
+			if (!nbuf)
+				return pal_err(err, ENOMEM, "%s", path);
+			buf = nbuf;
+			cap = ncap;
+		}
+		n = read(fd, buf + got, cap - got);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return pal_err(err, errno, "%s", path);
+			return pal_err(err, errno, "%s: reading", path);
 		}
 		if (n == 0)
 			break;
 		got += (size_t)n;
 		if (got > max)
-			return pal_err(err, EFBIG, "%s: more than the %zu bytes allowed", path, max);
+			return pal_err(err, 0, "%s: grew past the %zu bytes allowed while being read",
+				       path, max);
 	}
-	data[got] = '\0';
-	*buf = steal_pointer(&data);
+	buf[got] = '\0';
+	if (stp)
+		*stp = st;
+	*out = steal_pointer(&buf);
 	*len = got;
 	return 0;
 }

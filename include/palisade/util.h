@@ -4,16 +4,18 @@
 #define PALISADE_UTIL_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "palisade/error.h"
 
 /* Read PATH (relative to DIRFD) into a NUL-terminated malloc'd buffer.
  * OFLAGS is or'ed into the open flags (O_NOFOLLOW to refuse symlinks).
- * Only regular files, at most MAX bytes.  Errors name PATH; err->errnum is
- * the errno (ENOENT for a missing file). */
+ * Only regular files, at most MAX bytes; *ST (may be NULL) receives the
+ * file's fstat.  Errors name PATH; err->errnum is the errno (ENOENT for a
+ * missing file). */
 int pal_read_file(int dirfd, const char *path, int oflags, size_t max, char **buf, size_t *len,
-		  pal_error *err);
+		  struct stat *st, pal_error *err);
 
 /* write(2) all of BUF, retrying on EINTR and short writes.  -1 with errno. */
 int pal_write_all(int fd, const void *buf, size_t len);

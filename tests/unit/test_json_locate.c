@@ -43,6 +43,12 @@ static void locate(void **state)
 	assert_int_equal(pal_json_locate(text, strlen(text), bad_index, 2, &line, &col), -1);
 	assert_int_equal(pal_json_locate(text, strlen(text), a, 0, &line, &col), -1);
 	assert_int_equal(pal_json_locate("{\"a\":", 5, ab, 2, &line, &col), -1);
+	/* a key spelled with escapes: the position is its opening quote */
+	const char *esc = "{\"x\": 1,\n   \"\\u0061\\\"\": 2}";
+	struct pal_json_step q[] = {{.key = "a\""}};
+	assert_int_equal(pal_json_locate(esc, strlen(esc), q, 1, &line, &col), 0);
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 4);
 }
 
 static void position(void **state)
