@@ -41,7 +41,7 @@ int pal_spec_load(const char *bundle, struct pal_spec *spec, pal_error *err)
 	if (pal_read_file(dirfd, PAL_SPEC_FILE, O_NOFOLLOW, PAL_SPEC_MAX_SIZE, &buf, &len, &st,
 			  err) < 0 ||
 	    pal_json_parse(buf, len, PAL_SPEC_FILE, &orig, err) < 0)
-		return -1;
+		return pal_err_prefix(err, "bundle %s", bundle);
 	root = pal_json_dup(orig);
 	name = strdup(bundle);
 	if (!root || !name)

@@ -186,8 +186,13 @@ static void load_fails(const char *want)
 	struct pal_spec spec = PAL_SPEC_INIT;
 	pal_error err = {0};
 
+	char *full;
+
 	assert_int_equal(pal_spec_load(dir, &spec, &err), -1);
-	assert_string_equal(err.msg, want);
+	/* every load error names the bundle first */
+	assert_true(asprintf(&full, "bundle %s: %s", dir, want) > 0);
+	assert_string_equal(err.msg, full);
+	free(full);
 	/* left as it was */
 	assert_null(spec.bundle);
 	assert_int_equal(spec.dirfd, -1);
