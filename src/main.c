@@ -29,6 +29,8 @@
 #include "palisade/log.h"
 #include "palisade/rewrite.h"
 #include "palisade/runtime.h"
+#include "palisade/select.h"
+#include "palisade/check.h"
 #include "palisade/spec.h"
 #include "palisade/state.h"
 
@@ -49,13 +51,31 @@ static int container_id(const struct pal_cli *cli, bool exact, const char **id, 
 	return 0;
 }
 
-static int do_create(const struct pal_conf *conf, const struct pal_cli *cli, char **argv,
-		     pal_error *err)
+/* Audit mode enforces nothing: say once, in the backend's log, what enforce
+ * would have changed and refused. */
+static void log_findings(const struct pal_log_target *log, const struct pal_rewrite_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->report->n; i++) {
+		const struct pal_finding *f = &ctx->report->items[i];
+		char msg[PAL_ERROR_MAX];
+		snprintf(msg, sizeof(msg), "audit: profile \"%s\" would %s %s (rule %s): %s",
+			 ctx->profile->name, f->refused ? "refuse" : "change", f->field, f->rule,
+			 f->msg);
+		pal_log_record(log, "warning", msg);
+	}
+}
+
+static int do_create(const struct pal_conf *conf, const struct pal_cli *cli,
+		     const struct pal_log_target *log, char **argv, pal_error *err)
 {
 	_cleanup_spec_ struct pal_spec spec = PAL_SPEC_INIT;
 	_cleanup_free_ char *root = NULL;
+	struct pal_profile profile = {0};
+	struct pal_report report = {0};
 	const char *bundle = pal_cli_get(cli, "bundle", false);
+	const char *backend = strrchr(conf->runtime, '/') + 1;
 	const char *id;
+	int r = -1;
 
 	if (container_id(cli, true, &id, err) < 0)
 		return -1;
@@ -71,15 +91,33 @@ static int do_create(const struct pal_conf *conf, const struct pal_cli *cli, cha
 
 	if (pal_spec_load(bundle, &spec, err) < 0)
 		return -1;
-	struct pal_rewrite_ctx ctx = {.cmd = cli->cmd, .id = id, .bundle = bundle};
-	if (pal_rewrite(&ctx, spec.root, err) < 0)
-		return pal_err_prefix(err, "bundle %s", bundle);
-	if (pal_spec_write(&spec, NULL, err) < 0)
-		return pal_err_prefix(err, "bundle %s", bundle);
+	struct pal_rewrite_ctx ctx = {
+		.cmd = cli->cmd,
+		.id = id,
+		.bundle = bundle,
+		.bundle_fd = spec.dirfd,
+		.profile = &profile,
+		.backend = backend,
+		.report = &report,
+	};
+	if (pal_select_profile(conf, spec.root, NULL, &profile, &ctx.mode, err) < 0) {
+		pal_err_prefix(err, "bundle %s", bundle);
+		goto out;
+	}
+	if (pal_rewrite(&ctx, spec.root, err) < 0 || pal_spec_write(&spec, NULL, err) < 0) {
+		pal_err_prefix(err, "bundle %s", bundle);
+		goto out;
+	}
+	if (ctx.mode == PAL_MODE_AUDIT)
+		log_findings(log, &ctx);
 	if (pal_state_save(conf, root, id, bundle, spec.root, err) < 0)
-		return -1;
+		goto out;
 	(void)pal_state_sweep(conf, root, err); /* housekeeping, never fatal */
-	return pal_runtime_exec(conf, argv, err);
+	r = pal_runtime_exec(conf, argv, err);
+out:
+	pal_report_free(&report);
+	pal_profile_free(&profile);
+	return r;
 }
 
 static int do_exec(const struct pal_conf *conf, const struct pal_cli *cli,
@@ -173,9 +211,20 @@ int main(int argc, char **argv)
 		if (cli.help)
 			break;
 		if (cli.cmd == PAL_CMD_EXEC ? do_exec(&conf, &cli, &log, argv, &err) < 0
-					    : do_create(&conf, &cli, argv, &err) < 0)
+					    : do_create(&conf, &cli, &log, argv, &err) < 0)
 			goto fail;
 		break; /* not reached: exec'd */
+	case PAL_CMD_UNKNOWN:
+		/* Palisade's own command, a word runc does not have */
+		if (parsed == 0 && !strcmp(cli.cmd_word, "check")) {
+			status = pal_check_main(&conf, argc - cli.cmd_index, argv + cli.cmd_index,
+						&err);
+			if (status < 0)
+				goto fail;
+			pal_conf_free(&conf);
+			return status;
+		}
+		break;
 	case PAL_CMD_FEATURES:
 		if (parsed < 0 || cli.help)
 			break;

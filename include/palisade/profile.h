@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Profiles: named least-privilege policies, JSON with comments, looked up as
+ * NAME.json in the configured profile directories (default
+ * /etc/palisade/profiles, then the shipped PAL_DATADIR/profiles), first
+ * match wins.  "extends": "OTHER" resolves OTHER first (cycles and depth > 8
+ * are errors) and merges the child over it: objects member by member,
+ * recursively; arrays and scalars replaced whole.  man/palisade-profile.5 is
+ * the reference; this is the summary rules are written against.  Every
+ * section is optional: an absent section constrains nothing.
+ *
+ *   "description": "text"
+ *   "extends": "baseline"
+ *   "mode": "enforce" | "audit"                 default enforce
+ *   "privileged": false                         true allows privileged specs
+ *   "capabilities": {"allow": ["CAP_CHOWN", ...]}
+ *          every set (bounding, effective, permitted, inheritable, ambient)
+ *          is intersected with "allow"; ambient kept within permitted and
+ *          inheritable (the kernel's rule)
+ *   "noNewPrivileges": true                     forces process.noNewPrivileges
+ *   "user": {"nonRoot": true}                   refuse uid 0 / name "root"
+ *   "namespaces": {"required": ["pid", "ipc", "uts", "mount", "network",
+ *          "cgroup"], "allowHost": ["network"], "user": "required"|"optional"}
+ *          a missing required namespace is added (a new one); a required one
+ *          given by "path" (joining an existing, e.g. the host's) is refused
+ *          unless its type is in allowHost
+ *   "seccomp": {
+ *       "defaultErrno": "ENOSYS",     for syscalls the filter does not name
+ *       "denyErrno": "EPERM",         for known syscalls not allowed
+ *       "allow": ["read", ...],       unconditionally allowed
+ *       "conditional": [{"names": ["personality"], "args": [{"index": 0,
+ *           "value": 0, "valueTwo": 0, "op": "SCMP_CMP_EQ"}]}, ...],
+ *       "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]
+ *   }
+ *   "maskedPaths": ["/proc/kcore", ...], "readonlyPaths": ["/proc/sys", ...]
+ *          at least these
+ *   "mounts": {"denyHostPaths": ["/", "/etc", ...],
+ *              "forceOptions": ["nosuid", "nodev"]}   (bind mounts)
+ *   "devices": {"allow": [{"path": "/dev/fuse", "type": "c", "major": 10,
+ *              "minor": 229}, ...]}                    beyond the standard set
+ *   "sysctls": {"allow": ["net.ipv4.ip_local_port_range", ...],
+ *               "allowPrefixes": ["net.ipv4.conf."]}
+ *   "rlimits": {"max": {"RLIMIT_NOFILE": {"soft": 1024, "hard": 4096}}}
+ *   "hooks": {"allow": ["/usr/libexec/palisade/hook", ...]}
+ *   "rootfs": {"readonly": true}
+ *   "optional": ["lsm", ...]          parts that may go unenforced (issue 4)
+ */
+#ifndef PALISADE_PROFILE_H
+#define PALISADE_PROFILE_H
+
+#include <stdbool.h>
+#include <yajl/yajl_tree.h>
+
+#include "palisade/conf.h"
+#include "palisade/error.h"
+
+#define PAL_PROFILE_MAX_SIZE (1u << 20)
+#define PAL_PROFILE_MAX_DEPTH 8 /* extends chain */
+
+enum pal_mode {
+	PAL_MODE_ENFORCE = 0,
+	PAL_MODE_AUDIT,
+};
+
+struct pal_profile {
+	char *name;    /* as selected */
+	char *path;    /* file of the profile itself */
+	yajl_val tree; /* resolved: extends merged in, "extends" removed */
+	enum pal_mode mode;
+};
+
+/* Find, parse, validate and resolve profile NAME.  Errors name the file,
+ * line and column ("restricted.json:12:5: unknown key \"capabilitys\""). */
+int pal_profile_load(const struct pal_conf *conf, const char *name, struct pal_profile *p,
+		     pal_error *err);
+
+/* Validate one profile file's own text (no extends resolution): schema,
+ * capability names (libcap), syscall names (libseccomp, for each listed
+ * architecture), paths absolute and normalised, enums.  WHAT names it. */
+int pal_profile_validate(const char *what, const char *text, size_t len, yajl_val tree,
+			 pal_error *err);
+
+void pal_profile_free(struct pal_profile *p);
+
+/* Accessors for rules: SECTION[KEY] (KEY NULL: SECTION itself), NULL when
+ * the profile does not set it. */
+yajl_val pal_profile_get(const struct pal_profile *p, const char *section, const char *key);
+bool pal_profile_bool(const struct pal_profile *p, const char *section, const char *key,
+		      bool dflt);
+
+const char *pal_mode_name(enum pal_mode m);
+int pal_mode_parse(const char *s, enum pal_mode *m);
+
+#endif
