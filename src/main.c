@@ -196,7 +196,11 @@ int main(int argc, char **argv)
 		printf("palisade version %s\n", PACKAGE_VERSION);
 		fflush(stdout);
 	}
-	if (pal_conf_load(&conf, &err) < 0 || pal_runtime_check(&conf, &err) < 0)
+	if (pal_conf_load(&conf, &err) < 0)
+		goto fail;
+	/* `check` never runs the backend; every other path does */
+	if (!(cli.cmd == PAL_CMD_UNKNOWN && parsed == 0 && !strcmp(cli.cmd_word, "check")) &&
+	    pal_runtime_check(&conf, &err) < 0)
 		goto fail;
 
 	switch (cli.cmd) {
@@ -219,8 +223,12 @@ int main(int argc, char **argv)
 		if (parsed == 0 && !strcmp(cli.cmd_word, "check")) {
 			status = pal_check_main(&conf, argc - cli.cmd_index, argv + cli.cmd_index,
 						&err);
-			if (status < 0)
-				goto fail;
+			if (status < 0) {
+				/* 1 and 2 are verdicts (check.h): an error is 3 */
+				pal_log_error(&log, err.msg);
+				pal_conf_free(&conf);
+				return 3;
+			}
 			pal_conf_free(&conf);
 			return status;
 		}

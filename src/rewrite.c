@@ -102,10 +102,12 @@ int pal_rule_refuse(const struct pal_rewrite_ctx *ctx, const char *rule, const c
 	va_start(ap, fmt);
 	add(ctx->report, rule, field, true, fmt, ap);
 	va_end(ap);
-	return pal_err(err, EPERM,
-		       "refused by profile \"%s\" (rule %s): %s: %s; select a profile that allows "
-		       "it with the annotation " PAL_ANNOTATION_PROFILE,
-		       ctx->profile->name, rule, field, why);
+	pal_err(err, 0,
+		"refused by profile \"%s\" (rule %s): %s: %s; select a profile that allows it "
+		"with the annotation " PAL_ANNOTATION_PROFILE,
+		ctx->profile->name, rule, field, why);
+	err->errnum = EPERM; /* a policy decision: classified, not worded as strerror */
+	return -1;
 }
 
 void pal_rule_note(const struct pal_rewrite_ctx *ctx, const char *rule, const char *field,

@@ -30,8 +30,12 @@
  *       "allow": ["read", ...],       unconditionally allowed
  *       "conditional": [{"names": ["personality"], "args": [{"index": 0,
  *           "value": 0, "valueTwo": 0, "op": "SCMP_CMP_EQ"}]}, ...],
+ *           allowed when every arg comparison holds; entries are or'ed
+ *       "enosys": ["clone3"],         denied with ENOSYS whatever denyErrno
+ *           says, so that libc falls back (clone3 -> clone, whose flags a
+ *           "conditional" entry can check; Docker and containerd do this)
  *       "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32"]
- *   }
+ *   }       a name may appear in only one of allow, conditional and enosys
  *   "maskedPaths": ["/proc/kcore", ...], "readonlyPaths": ["/proc/sys", ...]
  *          at least these
  *   "mounts": {"denyHostPaths": ["/", "/etc", ...],
@@ -44,6 +48,12 @@
  *   "hooks": {"allow": ["/usr/libexec/palisade/hook", ...]}
  *   "rootfs": {"readonly": true}
  *   "optional": ["lsm", ...]          parts that may go unenforced (issue 4)
+ *
+ * Names: NAME matches [A-Za-z0-9][A-Za-z0-9._-]* (no '/', no "..").  Paths
+ * are absolute and normalised (no "//", "/./", "/../", trailing '/').
+ * Capabilities are written "CAP_X" (libcap must know them), syscalls must
+ * be known to libseccomp on at least one of "architectures" (default: the
+ * native one and, on x86-64, x86 and x32), errnos by name (EPERM...).
  */
 #ifndef PALISADE_PROFILE_H
 #define PALISADE_PROFILE_H
@@ -53,9 +63,11 @@
 
 #include "palisade/conf.h"
 #include "palisade/error.h"
+#include "palisade/json_locate.h"
 
 #define PAL_PROFILE_MAX_SIZE (1u << 20)
 #define PAL_PROFILE_MAX_DEPTH 8 /* extends chain */
+#define PAL_PROFILE_NAME_MAX 128
 
 enum pal_mode {
 	PAL_MODE_ENFORCE = 0,
@@ -69,8 +81,10 @@ struct pal_profile {
 	enum pal_mode mode;
 };
 
-/* Find, parse, validate and resolve profile NAME.  Errors name the file,
- * line and column ("restricted.json:12:5: unknown key \"capabilitys\""). */
+/* Find, parse, validate and resolve profile NAME in CONF's profile_dirs
+ * (the built-in ones when it has none).  Errors name the file, line and
+ * column ("/etc/palisade/profiles/restricted.json:12:5: unknown key
+ * \"capabilitys\"").  A missing profile is an error with errnum ENOENT. */
 int pal_profile_load(const struct pal_conf *conf, const char *name, struct pal_profile *p,
 		     pal_error *err);
 
@@ -90,5 +104,20 @@ bool pal_profile_bool(const struct pal_profile *p, const char *section, const ch
 
 const char *pal_mode_name(enum pal_mode m);
 int pal_mode_parse(const char *s, enum pal_mode *m);
+
+/* NAME is a well-formed profile name (see above). */
+bool pal_profile_name_valid(const char *name);
+
+/* PATH is absolute and normalised (see above). */
+bool pal_profile_path_valid(const char *path);
+
+/* The errno a profile's errno name stands for ("EPERM" -> 1), -1 when the
+ * name is not one a profile may use. */
+int pal_profile_errno(const char *name);
+
+/* pal_json_locate(), except that an array element's column is that of its
+ * first character (pal_json_locate() gives the end of the token). */
+int pal_profile_locate(const char *buf, size_t len, const struct pal_json_step *path, size_t n,
+		       int *line, int *col);
 
 #endif

@@ -278,9 +278,20 @@ bg_track() {
 # ------------------------------------------------------------ palisade, runc
 
 # write_conf [RUNTIME [STATE_DIR]]: Palisade's configuration in $T.
+#
+# Profiles come from $T/profiles, then the source tree's profiles/.  The
+# default is "passthrough", a test profile that constrains nothing, so the
+# foundation's pass-through contract is tested without rules changing the
+# spec; PAL_DEFAULT_PROFILE picks another.
 write_conf() {
 	local rt=${1:-$RUNC} sd=${2:-$T/state}
-	jq -n --arg rt "$rt" --arg sd "$sd" '{runtime: $rt, state_dir: $sd}' >"$T/palisade.json"
+	mkdir -p "$T/profiles"
+	printf '{"description": "test profile: constrains nothing"}\n' >"$T/profiles/passthrough.json"
+	jq -n --arg rt "$rt" --arg sd "$sd" --arg pd "$T/profiles" \
+		--arg sp "$(cd "${PAL_PROFILES:-$(dirname "${BASH_SOURCE[0]}")/../../profiles}" && pwd -P)" \
+		--arg dp "${PAL_DEFAULT_PROFILE:-passthrough}" \
+		'{runtime: $rt, state_dir: $sd, profile_dirs: [$pd, $sp], default_profile: $dp}' \
+		>"$T/palisade.json"
 	PALISADE_CONFIG=$T/palisade.json
 	export PALISADE_CONFIG
 }
@@ -377,10 +388,15 @@ spec_edit() {
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
 inode() { stat -c %i "$1"; }
 
-# The normalised meaning of a spec, without Palisade's annotation (an
+# The annotations Palisade writes, as a jq array.
+PAL_WRITTEN='["io.palisade.version","io.palisade.applied.profile","io.palisade.applied.mode"]'
+# The same three, as written under the test's "passthrough" profile.
+PAL_WRITTEN_VALUES='{"io.palisade.applied.mode":"enforce","io.palisade.applied.profile":"passthrough","io.palisade.version":"0.1.0"}'
+
+# The normalised meaning of a spec, without Palisade's annotations (an
 # annotations object left empty by that is dropped).
 spec_meaning() {
-	jq -S 'del(.annotations["io.palisade.version"])
+	jq -S --argjson w "$PAL_WRITTEN" 'if .annotations then .annotations |= with_entries(select(.key as $k | $w | index($k) | not)) else . end
 	       | if .annotations == {} then del(.annotations) else . end' "$1"
 }
 

@@ -38,15 +38,16 @@ is "$RC" 0 "create -b DIR exits 0" || diag_val stderr "$ERR"
 ok "create: config.json is valid JSON" jq -e . "$T/b1/config.json"
 is "$(jq -r "$ANN" "$T/b1/config.json")" "0.1.0" "create: annotations[io.palisade.version] is 0.1.0"
 ok "create: every other field equal in meaning (jq -S)" same_meaning "$T/b1.orig" "$T/b1/config.json"
-is "$(jq -c '.annotations | keys' "$T/b1/config.json")" '["io.palisade.version"]' \
+is "$(jq -c '.annotations | keys' "$T/b1/config.json")" \
+	'["io.palisade.applied.mode","io.palisade.applied.profile","io.palisade.version"]' \
 	"create: no other annotation added"
 is "$(stat -c %a "$T/b1/config.json")" 640 "create: mode 0640 preserved"
 is "$(stat -c %u:%g "$T/b1/config.json")" 1234:2345 "create: owner and group preserved"
 is "$(ls -A "$T/b1" | tr '\n' ' ')" "config.json rootfs " "create: no temporary file left in the bundle"
 is "$(brunc state "$P-1" | jq -r "$ANN")" "0.1.0" \
 	"runc state shows the annotation: the container got the rewritten spec"
-is "$(pal state "$P-1" | jq -c .annotations)" '{"io.palisade.version":"0.1.0"}' \
-	"palisade state shows exactly that annotation"
+is "$(pal state "$P-1" | jq -S -c .annotations)" "$PAL_WRITTEN_VALUES" \
+	"palisade state shows exactly Palisade's annotations"
 s1=$(sha "$T/b1/config.json") i1=$(inode "$T/b1/config.json") m1=$(stat -c %Y.%y "$T/b1/config.json")
 pal delete --force "$P-1" >/dev/null 2>&1
 ok "delete: gone" container_absent "$P-1"
@@ -87,7 +88,7 @@ is "$(jq -c '.process."x-proc"' "$T/b2/config.json")" '{"k":[[],{},[[{"deep":"ye
 	"unknown field inside process kept"
 is "$(jq -c '.linux."x-linux", .mounts[0]."x-mount", .root."x-root"' "$T/b2/config.json" | tr '\n' ' ')" \
 	'"v" 42 [null] ' "unknown fields inside linux, mounts[0], root kept"
-is "$(jq -c '.annotations | del(.["io.palisade.version"])' "$T/b2/config.json")" \
+is "$(jq -c --argjson w "$PAL_WRITTEN" '.annotations | with_entries(select(.key as $k | $w | index($k) | not))' "$T/b2/config.json")" \
 	'{"org.example.keep":"yes","empty":""}' "existing annotations kept"
 is "$(jq -r '."x-top".uni' "$T/b2/config.json")" "é ☃ 😀 é" "non-ASCII strings kept"
 is "$(jq -c '."x-top".esc' "$T/b2/config.json")" '"q\"b\\s/\b\f\n\r\t"' "escaped characters kept"
@@ -121,7 +122,7 @@ force_delete "$P-2n"
 # ------------------------------------------------------------- already annotated
 # Compact, already carrying the annotation: nothing to change, nothing written.
 make_bundle "$T/b3"
-spec_edit "$T/b3" -c '.annotations = {"io.palisade.version": "0.1.0"}'
+spec_edit "$T/b3" -c --argjson a "$PAL_WRITTEN_VALUES" '.annotations = $a'
 s3=$(sha "$T/b3/config.json") i3=$(inode "$T/b3/config.json")
 run pal create -b "$T/b3" "$P-3"
 is "$RC" 0 "create of an already-annotated compact config exits 0"
