@@ -87,9 +87,6 @@
 	"runc 1.1.5 creates /dev/ptmx and the /dev/fd links through a path it resolves on the "    \
 	"host"
 #define WHY_DEVICE "runc 1.1.5 creates or binds its default devices there through any symlink"
-#define WHY_LINK                                                                                   \
-	"the backend must not mount or mask through a symlink, whose meaning depends on who "      \
-	"resolves it (CVE-2025-31133, CVE-2025-52565)"
 #define WHY_52881 "a mount or mask there reaches the kernel's own files (CVE-2025-52881)"
 #define WHY_21626                                                                                  \
 	"a descriptor leaked by the runtime there can lead out of the container (CVE-2024-21626)"
@@ -676,7 +673,7 @@ static int check_pts_entries(int rootfd, const char *rootfs, pal_error *err)
 static int check_target(int rootfd, const struct subject *sub, pal_error *err)
 {
 	_cleanup_walk_ struct walk *wp = NULL;
-	char path[PATH_MAX], b1[SHOW_SIZE], b2[SHOW_SIZE], b3[SHOW_SIZE];
+	char path[PATH_MAX], b1[SHOW_SIZE], b2[SHOW_SIZE], b3[SHOW_SIZE], b4[SHOW_SIZE];
 	struct walk w = {.rootfd = rootfd, .mode = WALK_TARGET, .sub = sub};
 	struct stat st;
 	bool climbs;
@@ -696,10 +693,26 @@ static int check_target(int rootfd, const struct subject *sub, pal_error *err)
 		return -1;
 	if (w.blocked)
 		return 0;
-	if (w.stopped)
-		return refuse(err, "%s \"%s\": %s%s is a symlink to \"%s\": %s", sub->field,
-		              show(b1, sub->value), sub->rootfs, show(b2, w.link_at),
-		              show(b3, w.link_to), WHY_LINK);
+	if (w.stopped) {
+		/* A symlink as the last component is common and harmless where it
+		 * stays in the rootfs (Ubuntu's /etc/resolv.conf ->
+		 * ../run/systemd/resolve/stub-resolv.conf, which engines bind
+		 * over): runc resolves it inside the rootfs.  Follow it and judge
+		 * where it leads, with the same checks as links on the way. */
+		_cleanup_walk_ struct walk *fp = NULL;
+		struct walk f = {.rootfd = rootfd, .mode = WALK_FOLLOW, .sub = sub};
+
+		fp = &f;
+		if (walk_run(&f, path, err) < 0)
+			return -1;
+		if (!f.blocked && attribute_path(walk_path(&f)))
+			return refuse(err, "%s \"%s\": %s%s is a symlink to \"%s\", which "
+			              "resolves in the rootfs to %s: %s",
+			              sub->field, show(b1, sub->value), sub->rootfs,
+			              show(b2, w.link_at), show(b3, w.link_to),
+			              show(b4, walk_path(&f)), WHY_52881);
+		return 0;
+	}
 	if (w.via_link && attribute_path(walk_path(&w)))
 		return refuse(err, "%s \"%s\": resolves through symlinks in the rootfs to %s: %s",
 		              sub->field, show(b1, sub->value), show(b2, walk_path(&w)), WHY_52881);

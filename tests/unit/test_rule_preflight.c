@@ -513,11 +513,28 @@ static void mount_on_a_symlink(void **state)
 	struct fx *fx = *state;
 
 	busybox_rootfs(fx);
-	link_(fx, "/tmp/hosts", "etc/hosts");
+	link_(fx, "/proc/sys/kernel/core_pattern", "etc/hosts");
 	refused(fx, "/", "/etc/hosts",
 	        "mounts[8].destination \"/etc/hosts\": rootfs/etc/hosts is a symlink to "
-	        "\"/tmp/hosts\": the backend must not mount or mask through a symlink, whose "
-	        "meaning depends on who resolves it (CVE-2025-31133, CVE-2025-52565)");
+	        "\"/proc/sys/kernel/core_pattern\", which resolves in the rootfs to "
+	        "/proc/sys/kernel/core_pattern: a mount or mask there reaches the kernel's own "
+	        "files (CVE-2025-52881)");
+}
+
+/* Ubuntu's resolv.conf, bound over by every engine: a last-component link
+ * that stays in the rootfs is resolved there by runc, and accepted.  So is
+ * an absolute one (/tmp/hosts is the container's /tmp, not the host's). */
+static void mount_on_a_harmless_symlink(void **state)
+{
+	struct fx *fx = *state;
+
+	busybox_rootfs(fx);
+	mkdirs(fx, "run/systemd/resolve");
+	link_(fx, "../run/systemd/resolve/stub-resolv.conf", "etc/hosts");
+	accepted(fx, "/", "/etc/hosts");
+	assert_int_equal(unlink(at(fx, "etc/hosts")), 0);
+	link_(fx, "/tmp/hosts", "etc/hosts");
+	accepted(fx, "/", "/etc/hosts");
 }
 
 static void masked_path_on_a_symlink(void **state)
@@ -525,11 +542,13 @@ static void masked_path_on_a_symlink(void **state)
 	struct fx *fx = *state;
 
 	busybox_rootfs(fx);
-	link_(fx, "/tmp/x", "proc/kcore");
+	mkdirs(fx, "sys/kernel");
+	link_(fx, "/sys/kernel/uevent_helper", "proc/kcore");
 	refused(fx, "/", "/x",
 	        "linux.maskedPaths[1] \"/proc/kcore\": rootfs/proc/kcore is a symlink to "
-	        "\"/tmp/x\": the backend must not mount or mask through a symlink, whose "
-	        "meaning depends on who resolves it (CVE-2025-31133, CVE-2025-52565)");
+	        "\"/sys/kernel/uevent_helper\", which resolves in the rootfs to "
+	        "/sys/kernel/uevent_helper: a mount or mask there reaches the kernel's own files "
+	        "(CVE-2025-52881)");
 }
 
 static void readonly_path_on_a_symlink(void **state)
@@ -540,8 +559,8 @@ static void readonly_path_on_a_symlink(void **state)
 	link_(fx, "kcore", "proc/sysrq-trigger");
 	refused(fx, "/", "/x",
 	        "linux.readonlyPaths[2] \"/proc/sysrq-trigger\": rootfs/proc/sysrq-trigger is a "
-	        "symlink to \"kcore\": the backend must not mount or mask through a symlink, whose "
-	        "meaning depends on who resolves it (CVE-2025-31133, CVE-2025-52565)");
+	        "symlink to \"kcore\", which resolves in the rootfs to /proc/kcore: a mount or mask "
+	        "there reaches the kernel's own files (CVE-2025-52881)");
 }
 
 static void device_path_on_a_symlink(void **state)
@@ -553,9 +572,9 @@ static void device_path_on_a_symlink(void **state)
 	link_(fx, "/proc/sys/kernel/core_pattern", "dev/fuse");
 	refused(fx, "/", "/x",
 	        "linux.devices[0].path \"/dev/fuse\": rootfs/dev/fuse is a symlink to "
-	        "\"/proc/sys/kernel/core_pattern\": the backend must not mount or mask through a "
-	        "symlink, whose meaning depends on who resolves it (CVE-2025-31133, "
-	        "CVE-2025-52565)");
+	        "\"/proc/sys/kernel/core_pattern\", which resolves in the rootfs to "
+	        "/proc/sys/kernel/core_pattern: a mount or mask there reaches the kernel's own files "
+	        "(CVE-2025-52881)");
 }
 
 static void mount_climbing_dotdot(void **state)
@@ -620,11 +639,11 @@ static void message_is_one_line(void **state)
 	struct fx *fx = *state;
 
 	busybox_rootfs(fx);
-	link_(fx, "/tmp/a\nb", "etc/hosts");
+	link_(fx, "/proc/a\nb", "etc/hosts");
 	refused(fx, "/", "/etc/hosts",
 	        "mounts[8].destination \"/etc/hosts\": rootfs/etc/hosts is a symlink to "
-	        "\"/tmp/a\\x0ab\": the backend must not mount or mask through a symlink, whose "
-	        "meaning depends on who resolves it (CVE-2025-31133, CVE-2025-52565)");
+	        "\"/proc/a\\x0ab\", which resolves in the rootfs to /proc/a\\x0ab: a mount or mask "
+	        "there reaches the kernel's own files (CVE-2025-52881)");
 }
 
 /* ------------------------------------------------------------- malformed */
@@ -723,6 +742,7 @@ int main(void)
 	    BOTH(mount_through_climbing_link),
 	    BOTH(mount_through_nested_links),
 	    BOTH(mount_on_a_symlink),
+	    BOTH(mount_on_a_harmless_symlink),
 	    BOTH(masked_path_on_a_symlink),
 	    BOTH(readonly_path_on_a_symlink),
 	    BOTH(device_path_on_a_symlink),
