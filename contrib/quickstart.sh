@@ -43,29 +43,42 @@ build() {
 
 demo() {
 	build _build/release --enable-werror
-	local pal=$top/_build/release/palisade
-	local t
+	local pal=$top/_build/release/palisade t rc
 	t=$(mktemp -d /tmp/palisade-demo.XXXXXX)
 	# shellcheck disable=SC2064
 	trap "runc --root '$t/root' delete --force palisade-demo >/dev/null 2>&1 || true; rm -rf '$t'" EXIT
-	mkdir -p "$t/bundle/rootfs/bin" "$t/state"
+	mkdir -p "$t/bundle/rootfs/bin" "$t/bundle/rootfs/tmp" "$t/state"
 	cp /bin/busybox "$t/bundle/rootfs/bin/busybox"
-	for a in sh echo cat grep id; do ln -s busybox "$t/bundle/rootfs/bin/$a"; done
+	for a in sh echo cat grep id touch unshare true; do ln -s busybox "$t/bundle/rootfs/bin/$a"; done
 	(cd "$t/bundle" && runc spec)
-	jq '.process.terminal = false |
-	    .process.args = ["sh", "-c", "echo hello from a container run by Palisade; grep -E \"^(CapEff|NoNewPrivs)\" /proc/self/status"]' \
+	# a workload that tries three things the strict profile forbids
+	jq '.process.terminal = false | .process.user = {uid: 1000, gid: 1000} |
+	    .process.args = ["sh", "-c", "id; grep -E \"^(CapEff|NoNewPrivs|Seccomp):\" /proc/self/status; touch /x 2>/dev/null || echo \"blocked: write to the root filesystem (read-only)\"; unshare -U true 2>/dev/null || echo \"blocked: unshare(CLONE_NEWUSER) (seccomp: EPERM)\""]' \
 		"$t/bundle/config.json" >"$t/c.json" && mv "$t/c.json" "$t/bundle/config.json"
-	printf '{ "runtime": "/usr/sbin/runc", "state_dir": "%s/state" }\n' "$t" >"$t/palisade.conf"
+	cp "$t/bundle/config.json" "$t/original.json"
+	jq -n --arg s "$t/state" --arg p "$top/profiles" \
+		'{runtime: "/usr/sbin/runc", state_dir: $s, profile_dirs: [$p], default_profile: "restricted"}' \
+		>"$t/palisade.conf"
+	export PALISADE_CONFIG=$t/palisade.conf
 
-	echo "== palisade run (backend: runc), bundle $t/bundle"
-	PALISADE_CONFIG=$t/palisade.conf "$pal" --root "$t/root" run --bundle "$t/bundle" palisade-demo
+	echo "== the same workload under bare runc:"
+	runc --root "$t/root" run --bundle "$t/bundle" palisade-demo || true
+	echo "== under palisade, profile \"restricted\" (Pod Security Standards restricted + Palisade hardening):"
+	"$pal" --root "$t/root" --log "$t/runc-log.json" --log-format json run --bundle "$t/bundle" palisade-demo
 	echo "== exit code: $?"
-	echo "== what Palisade recorded in the bundle:"
-	jq -c '.annotations' "$t/bundle/config.json"
+	echo "== what Palisade changed in config.json (palisade check on the original):"
+	cp "$t/original.json" "$t/bundle/config.json"
+	"$pal" check "$t/bundle" | head -n 25 || true
+	echo "== the same bundle asking to run as root is refused, nothing is started:"
+	jq '.process.user = {uid: 0, gid: 0}' "$t/original.json" >"$t/bundle/config.json"
+	rc=0
+	"$pal" --root "$t/root" --log "$t/runc-log.json" --log-format json run --bundle "$t/bundle" palisade-demo || rc=$?
+	echo "== exit code: $rc; the refusal as containerd or conmon read it from --log:"
+	tail -n 1 "$t/runc-log.json"
 	echo "== a malformed config.json is refused and left as it was:"
 	printf '{"ociVersion": "1.0.2", "process": {"args": ["sh"]},\n "process": {}}\n' >"$t/bundle/config.json"
 	sum=$(sha256sum <"$t/bundle/config.json")
-	if PALISADE_CONFIG=$t/palisade.conf "$pal" --root "$t/root" create --bundle "$t/bundle" palisade-demo2; then
+	if "$pal" --root "$t/root" create --bundle "$t/bundle" palisade-demo2; then
 		echo "quickstart: expected a refusal" >&2
 		exit 1
 	fi

@@ -36,14 +36,20 @@ static const struct pal_rule *const rules[] = {
 	&pal_rule_annotate,
 };
 
+#define REFUSAL_HEAD "refused by profile "
+
 static int run(const struct pal_rewrite_ctx *ctx, yajl_val spec, bool only_audit_applies,
 	       pal_error *err)
 {
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
 		if (only_audit_applies && !rules[i]->audit_applies)
 			continue;
-		if (rules[i]->apply(ctx, spec, err) < 0)
+		if (rules[i]->apply(ctx, spec, err) < 0) {
+			/* pal_rule_refuse's message names the rule already */
+			if (!strncmp(err->msg, REFUSAL_HEAD, strlen(REFUSAL_HEAD)))
+				return -1;
 			return pal_err_prefix(err, "rule %s", rules[i]->name);
+		}
 	}
 	return 0;
 }
@@ -103,7 +109,7 @@ int pal_rule_refuse(const struct pal_rewrite_ctx *ctx, const char *rule, const c
 	add(ctx->report, rule, field, true, fmt, ap);
 	va_end(ap);
 	pal_err(err, 0,
-		"refused by profile \"%s\" (rule %s): %s: %s; select a profile that allows it "
+		REFUSAL_HEAD "\"%s\" (rule %s): %s: %s; select a profile that allows it "
 		"with the annotation " PAL_ANNOTATION_PROFILE,
 		ctx->profile->name, rule, field, why);
 	err->errnum = EPERM; /* a policy decision: classified, not worded as strerror */
