@@ -35,6 +35,7 @@
 #include "palisade/json.h"
 #include "palisade/json_locate.h"
 #include "palisade/profile.h"
+#include "palisade/seccomp_filter.h"
 #include "palisade/util.h"
 
 #ifndef PAL_DATADIR
@@ -559,52 +560,15 @@ static int check_namespaces(struct vctx *v, yajl_val val)
 
 /* --- seccomp */
 
-static const struct {
-	const char *name;
-	uint32_t token;
-} arches[] = {
-    {"SCMP_ARCH_X86", SCMP_ARCH_X86},
-    {"SCMP_ARCH_X86_64", SCMP_ARCH_X86_64},
-    {"SCMP_ARCH_X32", SCMP_ARCH_X32},
-    {"SCMP_ARCH_ARM", SCMP_ARCH_ARM},
-    {"SCMP_ARCH_AARCH64", SCMP_ARCH_AARCH64},
-    {"SCMP_ARCH_MIPS", SCMP_ARCH_MIPS},
-    {"SCMP_ARCH_MIPS64", SCMP_ARCH_MIPS64},
-    {"SCMP_ARCH_MIPS64N32", SCMP_ARCH_MIPS64N32},
-    {"SCMP_ARCH_MIPSEL", SCMP_ARCH_MIPSEL},
-    {"SCMP_ARCH_MIPSEL64", SCMP_ARCH_MIPSEL64},
-    {"SCMP_ARCH_MIPSEL64N32", SCMP_ARCH_MIPSEL64N32},
-    {"SCMP_ARCH_PPC", SCMP_ARCH_PPC},
-    {"SCMP_ARCH_PPC64", SCMP_ARCH_PPC64},
-    {"SCMP_ARCH_PPC64LE", SCMP_ARCH_PPC64LE},
-    {"SCMP_ARCH_S390", SCMP_ARCH_S390},
-    {"SCMP_ARCH_S390X", SCMP_ARCH_S390X},
-    {"SCMP_ARCH_PARISC", SCMP_ARCH_PARISC},
-    {"SCMP_ARCH_PARISC64", SCMP_ARCH_PARISC64},
-#ifdef SCMP_ARCH_RISCV64
-    {"SCMP_ARCH_RISCV64", SCMP_ARCH_RISCV64},
-#endif
-#ifdef SCMP_ARCH_LOONGARCH64
-    {"SCMP_ARCH_LOONGARCH64", SCMP_ARCH_LOONGARCH64},
-#endif
-#ifdef SCMP_ARCH_M68K
-    {"SCMP_ARCH_M68K", SCMP_ARCH_M68K},
-#endif
-#ifdef SCMP_ARCH_SH
-    {"SCMP_ARCH_SH", SCMP_ARCH_SH},
-#endif
-};
-
 static int elem_arch(struct vctx *v, const char *s)
 {
-	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
-		if (strcmp(arches[i].name, s) != 0)
-			continue;
-		if (v->n_arches < sizeof(v->arches) / sizeof(v->arches[0]))
-			v->arches[v->n_arches++] = arches[i].token;
-		return 0;
-	}
-	return vfail_value(v, s, "is not an architecture libseccomp knows (SCMP_ARCH_...)");
+	uint32_t arch;
+
+	if (pal_seccomp_arch_parse(s, &arch) < 0)
+		return vfail_value(v, s, "is not an architecture libseccomp knows (SCMP_ARCH_...)");
+	if (v->n_arches < sizeof(v->arches) / sizeof(v->arches[0]))
+		v->arches[v->n_arches++] = arch;
+	return 0;
 }
 
 static int check_arches(struct vctx *v, yajl_val val)
@@ -690,10 +654,13 @@ static int check_arg_value(struct vctx *v, yajl_val val)
 
 static int check_arg_op(struct vctx *v, yajl_val val)
 {
-	static const char *const ops[] = {"SCMP_CMP_NE",        "SCMP_CMP_LT", "SCMP_CMP_LE",
-	                                  "SCMP_CMP_EQ",        "SCMP_CMP_GE", "SCMP_CMP_GT",
-	                                  "SCMP_CMP_MASKED_EQ", NULL};
-	return check_enum(v, val, ops, "is not a comparison (SCMP_CMP_...)");
+	enum scmp_compare op;
+
+	if (!YAJL_IS_STRING(val))
+		return type_error(v, "a string");
+	if (pal_seccomp_op_parse(val->u.string, &op) < 0)
+		return vfail_value(v, val->u.string, "is not a comparison (SCMP_CMP_...)");
+	return 0;
 }
 
 static const struct member arg_members[] = {
