@@ -17,15 +17,15 @@
  * The runtime spec (config-linux.md, "Namespaces") says: an entry without
  * "path" is a new namespace; an entry with "path" joins that namespace; no
  * entry at all means the runtime's own namespace, i.e. the host's.  So:
- * - a required TYPE without an entry is ADDED as {"type": TYPE}: a new,
- *   empty namespace only removes privilege.  Added entries are appended in
- *   the fixed order pid, network, ipc, uts, mount, cgroup, time after the
- *   existing ones, whose order is kept.  This holds even when allowHost
- *   lists TYPE (the profile contract): allowHost only admits joining by
- *   path.  Note that Docker's --network=host and Kubernetes' hostNetwork /
- *   hostPID / hostIPC are written by leaving the entry out, so under a
- *   profile requiring the type such containers get a namespace of their own
- *   rather than a refusal;
+ * - a required pid, network, ipc or uts TYPE without an entry is REFUSED
+ *   unless allowHost lists TYPE: leaving the entry out is exactly how
+ *   Docker's --network=host and Kubernetes' hostNetwork / hostPID / hostIPC
+ *   are written, and a workload that asked for the host's namespace would
+ *   silently break in an empty one; PSS baseline rejects such pods too;
+ * - a required mount, cgroup or time TYPE without an entry is ADDED as
+ *   {"type": TYPE}: a new namespace only removes privilege (runc needs the
+ *   mount one anyway).  Added entries are appended in the fixed order
+ *   mount, cgroup, time after the existing ones, whose order is kept;
  * - a required TYPE joined by "path" is refused unless allowHost lists TYPE
  *   or the path is shown not to be the host's (below);
  * - "user": "required" (or "user" in "required") refuses a spec without a
@@ -49,6 +49,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -69,6 +70,9 @@ static const struct {
 
 #define NTYPES   (sizeof(types) / sizeof(types[0]))
 #define USER_BIT (1u << (NTYPES - 1))
+/* pid, network, ipc, uts: left out, they are the host's (hostPID,
+ * hostNetwork, hostIPC, --network=host) and the workload relies on that */
+#define HOST_SHARING_BITS 0xfu
 
 static int type_index(const char *t)
 {
@@ -272,7 +276,23 @@ static int apply(const struct pal_rewrite_ctx *ctx, yajl_val spec, pal_error *er
 	                    "(it needs uid/gid mappings the rootfs ownership must match): run "
 	                    "with one (hostUsers: false in the pod, --userns for podman)") < 0)
 		return -1;
-	return add_missing(ctx, spec, nss, required & ~present & ~USER_BIT, err);
+	/* A left-out entry means the host's namespace.  For pid, network, ipc
+	 * and uts that is how hostPID/hostNetwork/hostIPC are written, and a
+	 * workload asking for them depends on them: refuse, as the brief's
+	 * "a host PID namespace where forbidden" and PSS baseline do, rather
+	 * than hand it an empty namespace it did not ask for.  mount and cgroup
+	 * are added (runc needs mount anyway).  allowHost admits either form. */
+	unsigned missing = required & ~present & ~USER_BIT & ~allow_host;
+	for (size_t t = 0; t < NTYPES; t++) {
+		if (!(missing & HOST_SHARING_BITS & (1u << t)))
+			continue;
+		if (pal_rule_refuse(ctx, RULE, "linux.namespaces", err,
+		                    "no %s namespace entry: the container would share the host's; "
+		                    "the profile requires its own",
+		                    types[t].type) < 0)
+			return -1;
+	}
+	return add_missing(ctx, spec, nss, missing & ~HOST_SHARING_BITS, err);
 }
 
 const struct pal_rule pal_rule_namespaces = {

@@ -11,10 +11,10 @@
 
 /* Docker's and containerd's default, with the host network allowed */
 static const char *profile = "{\"namespaces\": {\"required\": [\"pid\", \"ipc\", \"uts\", "
-			     "\"mount\", \"network\", \"cgroup\"], \"allowHost\": [\"network\"]}}";
+                             "\"mount\", \"network\", \"cgroup\"], \"allowHost\": [\"network\"]}}";
 /* the same without allowHost */
 static const char *strict = "{\"namespaces\": {\"required\": [\"pid\", \"ipc\", \"uts\", "
-			    "\"mount\", \"network\", \"cgroup\"]}}";
+                            "\"mount\", \"network\", \"cgroup\"]}}";
 
 /* A process in new namespaces of FLAGS, like a pod's sandbox (pause)
  * process; 0 when they cannot be made (not root). */
@@ -100,9 +100,9 @@ static void runc_fixture(void **state)
 	struct rule_test t;
 	yajl_val spec = rule_test_fixture("spec-runc.json");
 	yajl_val want = rule_test_with(spec, "linux.namespaces",
-				       "[{\"type\": \"pid\"}, {\"type\": \"network\"},"
-				       " {\"type\": \"ipc\"}, {\"type\": \"uts\"},"
-				       " {\"type\": \"mount\"}, {\"type\": \"cgroup\"}]");
+	                               "[{\"type\": \"pid\"}, {\"type\": \"network\"},"
+	                               " {\"type\": \"ipc\"}, {\"type\": \"uts\"},"
+	                               " {\"type\": \"mount\"}, {\"type\": \"cgroup\"}]");
 	(void)state;
 
 	rule_test_init(&t, profile);
@@ -119,19 +119,29 @@ static void podman_fixture(void **state)
 {
 	struct rule_test t;
 	yajl_val spec = rule_test_fixture("spec-podman.json");
-	/* the rootless netns path is not even looked at: network may be the
-	 * host's; the missing ones come in the fixed order */
-	yajl_val want = rule_test_with(spec, "linux.namespaces",
-				       "[{\"type\": \"pid\"}, {\"type\": \"network\", \"path\":"
-				       " \"/run/user/1000/netns/netns-7c0b\"}, {\"type\": \"user\"},"
-				       " {\"type\": \"ipc\"}, {\"type\": \"uts\"},"
-				       " {\"type\": \"mount\"}, {\"type\": \"cgroup\"}]");
+	yajl_val full, want;
 	(void)state;
 
+	/* this spec leaves ipc out: it would share the host's, refused */
 	rule_test_init(&t, profile);
-	rule_test_expect(&t, &pal_rule_namespaces, spec, want);
-	assert_int_equal(t.report.n, 4);
+	rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces",
+	                  "no ipc namespace entry: the container would share the host's");
+	/* with its own ipc and uts, the rootless netns path is not even looked
+	 * at (network may be the host's) and mount and cgroup are added */
+	full = rule_test_with(spec, "linux.namespaces",
+	                      "[{\"type\": \"pid\"}, {\"type\": \"network\", \"path\":"
+	                      " \"/run/user/1000/netns/netns-7c0b\"}, {\"type\": \"user\"},"
+	                      " {\"type\": \"ipc\"}, {\"type\": \"uts\"}]");
+	want = rule_test_with(spec, "linux.namespaces",
+	                      "[{\"type\": \"pid\"}, {\"type\": \"network\", \"path\":"
+	                      " \"/run/user/1000/netns/netns-7c0b\"}, {\"type\": \"user\"},"
+	                      " {\"type\": \"ipc\"}, {\"type\": \"uts\"},"
+	                      " {\"type\": \"mount\"}, {\"type\": \"cgroup\"}]");
+	pal_report_free(&t.report);
+	rule_test_expect(&t, &pal_rule_namespaces, full, want);
+	assert_int_equal(t.report.n, 2);
 	yajl_tree_free(spec);
+	yajl_tree_free(full);
 	yajl_tree_free(want);
 	rule_test_fini(&t);
 }
@@ -149,12 +159,13 @@ static void containerd_fixture_sandbox(void **state)
 	need_root();
 	sb = sandbox_start(CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET);
 	assert_true(sb > 0);
-	assert_true(asprintf(&ns,
-			     "[{\"type\": \"pid\"}, {\"type\": \"ipc\", \"path\": \"/proc/%d/ns/ipc\"},"
-			     " {\"type\": \"uts\", \"path\": \"/proc/%d/ns/uts\"},"
-			     " {\"type\": \"mount\"},"
-			     " {\"type\": \"network\", \"path\": \"/proc/%d/ns/net\"}]",
-			     (int)sb, (int)sb, (int)sb) > 0);
+	assert_true(
+	    asprintf(&ns,
+	             "[{\"type\": \"pid\"}, {\"type\": \"ipc\", \"path\": \"/proc/%d/ns/ipc\"},"
+	             " {\"type\": \"uts\", \"path\": \"/proc/%d/ns/uts\"},"
+	             " {\"type\": \"mount\"},"
+	             " {\"type\": \"network\", \"path\": \"/proc/%d/ns/net\"}]",
+	             (int)sb, (int)sb, (int)sb) > 0);
 	pod = rule_test_with(spec, "linux.namespaces", ns);
 	free(ns);
 	/* the fixture's entries with the sandbox's pid, then cgroup added */
@@ -163,8 +174,8 @@ static void containerd_fixture_sandbox(void **state)
 	{
 		pal_error err = {0};
 		assert_int_equal(pal_json_append(pal_json_getp(want, "linux", "namespaces", NULL),
-						 rule_test_parse("{\"type\": \"cgroup\"}"), &err),
-				 0);
+		                                 rule_test_parse("{\"type\": \"cgroup\"}"), &err),
+		                 0);
 	}
 	rule_test_init(&t, strict);
 	rule_test_expect(&t, &pal_rule_namespaces, pod, want);
@@ -184,34 +195,39 @@ static void host_paths_refused(void **state)
 	need_root();
 	rule_test_init(&t, strict);
 	/* the engine's own pid namespace is the host's */
-	spec = ns_spec("[{\"type\": \"pid\", \"path\": \"/proc/self/ns/pid\"}, {\"type\": \"mount\"}]");
-	rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces[0].path",
-			  "joins the host's pid namespace (/proc/self/ns/pid); the profile requires "
-			  "one of its own (namespaces.allowHost does not list pid)");
+	spec = ns_spec(
+	    "[{\"type\": \"pid\", \"path\": \"/proc/self/ns/pid\"}, {\"type\": \"mount\"}]");
+	rule_test_refuses(
+	    &t, &pal_rule_namespaces, spec, "linux.namespaces[0].path",
+	    "joins the host's pid namespace (/proc/self/ns/pid); the profile requires "
+	    "one of its own (namespaces.allowHost does not list pid)");
 	yajl_tree_free(spec);
 	/* Kubernetes hostPID expressed as a path, the host's init: where pid 1
 	 * cannot be inspected (Yama, a non-dumpable init) it is refused all
 	 * the same, as unknown */
-	spec = ns_spec("[{\"type\": \"pid\", \"path\": \"/proc/1/ns/pid\"}, {\"type\": \"mount\"}]");
+	spec =
+	    ns_spec("[{\"type\": \"pid\", \"path\": \"/proc/1/ns/pid\"}, {\"type\": \"mount\"}]");
 	if (access("/proc/1/ns/pid", F_OK) == 0 || errno != EACCES) {
-		rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces[0].path",
-				  "joins the host's pid namespace (/proc/1/ns/pid); the profile "
-				  "requires one of its own (namespaces.allowHost does not list pid)");
+		rule_test_refuses(
+		    &t, &pal_rule_namespaces, spec, "linux.namespaces[0].path",
+		    "joins the host's pid namespace (/proc/1/ns/pid); the profile "
+		    "requires one of its own (namespaces.allowHost does not list pid)");
 	} else {
 		print_message("# /proc/1/ns/pid is out of reach here: checking it fails closed\n");
 		rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces[0].path",
-				  "cannot tell whether it is the host's pid namespace: cannot stat "
-				  "/proc/1/ns/pid: Permission denied");
+		                  "cannot tell whether it is the host's pid namespace: cannot stat "
+		                  "/proc/1/ns/pid: Permission denied");
 	}
 	yajl_tree_free(spec);
 	/* the engine's own namespaces are the host's too */
-	spec = ns_spec("[{\"type\": \"mount\"}, {\"type\": \"ipc\", \"path\": \"/proc/self/ns/ipc\"}]");
+	spec = ns_spec(
+	    "[{\"type\": \"mount\"}, {\"type\": \"ipc\", \"path\": \"/proc/self/ns/ipc\"}]");
 	rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces[1].path",
-			  "joins the host's ipc namespace");
+	                  "joins the host's ipc namespace");
 	yajl_tree_free(spec);
 	spec = ns_spec("[{\"type\": \"network\", \"path\": \"/proc/self/ns/net\"}]");
 	rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces[0].path",
-			  "joins the host's network namespace (/proc/self/ns/net)");
+	                  "joins the host's network namespace (/proc/self/ns/net)");
 	yajl_tree_free(spec);
 	rule_test_fini(&t);
 
@@ -223,7 +239,8 @@ static void host_paths_refused(void **state)
 	rule_test_fini(&t);
 	/* a type the profile does not require is not looked at */
 	rule_test_init(&t, "{\"namespaces\": {\"required\": [\"mount\"]}}");
-	spec = ns_spec("[{\"type\": \"mount\"}, {\"type\": \"pid\", \"path\": \"/proc/self/ns/pid\"}]");
+	spec = ns_spec(
+	    "[{\"type\": \"mount\"}, {\"type\": \"pid\", \"path\": \"/proc/self/ns/pid\"}]");
 	rule_test_unchanged(&t, &pal_rule_namespaces, spec);
 	yajl_tree_free(spec);
 	rule_test_fini(&t);
@@ -242,21 +259,23 @@ static void own_namespace_allowed(void **state)
 	sb = sandbox_start(CLONE_NEWNET);
 	assert_true(sb > 0);
 	rule_test_init(&t, strict);
-	assert_true(asprintf(&ns,
-			     "[{\"type\": \"pid\"}, {\"type\": \"network\", \"path\": \"/proc/%d/ns/net\"},"
-			     " {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"},"
-			     " {\"type\": \"cgroup\"}]",
-			     (int)sb) > 0);
+	assert_true(
+	    asprintf(&ns,
+	             "[{\"type\": \"pid\"}, {\"type\": \"network\", \"path\": \"/proc/%d/ns/net\"},"
+	             " {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"},"
+	             " {\"type\": \"cgroup\"}]",
+	             (int)sb) > 0);
 	spec = ns_spec(ns);
 	free(ns);
 	rule_test_unchanged(&t, &pal_rule_namespaces, spec);
 	yajl_tree_free(spec);
 	/* the same child's pid namespace is still the host's */
-	assert_true(asprintf(&ns, "[{\"type\": \"pid\", \"path\": \"/proc/%d/ns/pid\"}]", (int)sb) > 0);
+	assert_true(asprintf(&ns, "[{\"type\": \"pid\", \"path\": \"/proc/%d/ns/pid\"}]", (int)sb) >
+	            0);
 	spec = ns_spec(ns);
 	free(ns);
 	rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces[0].path",
-			  "joins the host's pid namespace");
+	                  "joins the host's pid namespace");
 	yajl_tree_free(spec);
 	sandbox_stop(sb);
 	rule_test_fini(&t);
@@ -283,9 +302,10 @@ static int apply_netns(struct rule_test *t, const char *dir, const char *name)
 	yajl_val spec;
 	int rc;
 
-	if (asprintf(&ns, "{\"linux\": {\"namespaces\": [{\"type\": \"network\", \"path\": "
-			  "\"%s/%s\"}]}}",
-		     dir, name) < 0)
+	if (asprintf(&ns,
+	             "{\"linux\": {\"namespaces\": [{\"type\": \"network\", \"path\": "
+	             "\"%s/%s\"}]}}",
+	             dir, name) < 0)
 		return -2;
 	spec = rule_test_parse(ns);
 	free(ns);
@@ -314,9 +334,11 @@ static void bind_mounted_netns(void **state)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		/* no cmocka assertions here: a failure would longjmp in the child */
-		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 			_exit(77);
-		if (bind_ns(pod, dir, "cni-0b1c") < 0 || bind_ns("/proc/self/ns/net", dir, "host") < 0)
+		if (bind_ns(pod, dir, "cni-0b1c") < 0 ||
+		    bind_ns("/proc/self/ns/net", dir, "host") < 0)
 			_exit(77);
 		if (apply_netns(&t, dir, "cni-0b1c") != 0)
 			_exit(1);
@@ -349,10 +371,10 @@ static void unknown_paths_refused(void **state)
 
 	rule_test_init(&t, strict);
 	spec = ns_spec("[{\"type\": \"mount\"}, {\"type\": \"uts\", \"path\": "
-		       "\"/nonexistent/palisade/ns\"}]");
+	               "\"/nonexistent/palisade/ns\"}]");
 	rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces[1].path",
-			  "cannot tell whether it is the host's uts namespace: cannot stat "
-			  "/nonexistent/palisade/ns: No such file or directory");
+	                  "cannot tell whether it is the host's uts namespace: cannot stat "
+	                  "/nonexistent/palisade/ns: No such file or directory");
 	yajl_tree_free(spec);
 	/* a plain file is no namespace */
 	dir = pal_test_tmpdir();
@@ -363,7 +385,7 @@ static void unknown_paths_refused(void **state)
 	free(ns);
 	if (geteuid() == 0)
 		rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces[0].path",
-				  "netns is not a namespace");
+		                  "netns is not a namespace");
 	else
 		rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces[0].path", NULL);
 	yajl_tree_free(spec);
@@ -375,42 +397,45 @@ static void unknown_paths_refused(void **state)
 static void adding(void **state)
 {
 	struct rule_test t;
+	yajl_val spec;
 	(void)state;
 
 	rule_test_init(&t, strict);
-	/* no linux at all; an empty path means a new namespace */
-	rule_test_expect_str(&t, &pal_rule_namespaces, "{\"ociVersion\": \"1.0.2\"}",
-			     "{\"ociVersion\": \"1.0.2\", \"linux\": {\"namespaces\": ["
-			     "{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"},"
-			     " {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}]}}");
-	rule_test_expect_str(&t, &pal_rule_namespaces,
-			     "{\"linux\": {\"namespaces\": null, \"x\": 1}}",
-			     "{\"linux\": {\"namespaces\": ["
-			     "{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"},"
-			     " {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}],"
-			     " \"x\": 1}}");
-	/* existing entries keep their order and members */
-	rule_test_expect_str(&t, &pal_rule_namespaces,
-			     "{\"linux\": {\"namespaces\": [{\"type\": \"uts\", \"path\": \"\"},"
-			     " {\"type\": \"time\"}, {\"type\": \"mount\"}, {\"type\": \"pid\"}]}}",
-			     "{\"linux\": {\"namespaces\": [{\"type\": \"uts\", \"path\": \"\"},"
-			     " {\"type\": \"time\"}, {\"type\": \"mount\"}, {\"type\": \"pid\"},"
-			     " {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"cgroup\"}]}}");
+	/* left out, pid/network/ipc/uts are the host's: refused, one by one */
+	spec = rule_test_parse("{\"ociVersion\": \"1.0.2\"}");
+	rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces",
+	                  "no pid namespace entry: the container would share the host's");
+	yajl_tree_free(spec);
+	spec = rule_test_parse("{\"linux\": {\"namespaces\": [{\"type\": \"pid\"},"
+	                       " {\"type\": \"ipc\"}, {\"type\": \"uts\"}]}}");
+	rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces",
+	                  "no network namespace entry: the container would share the host's");
+	yajl_tree_free(spec);
+	/* mount and cgroup are added; existing entries keep order and members */
+	rule_test_expect_str(
+	    &t, &pal_rule_namespaces,
+	    "{\"linux\": {\"namespaces\": [{\"type\": \"uts\", \"path\": \"\"},"
+	    " {\"type\": \"time\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"},"
+	    " {\"type\": \"pid\"}], \"x\": 1}}",
+	    "{\"linux\": {\"namespaces\": [{\"type\": \"uts\", \"path\": \"\"},"
+	    " {\"type\": \"time\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"},"
+	    " {\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}], \"x\": 1}}");
 	rule_test_fini(&t);
 
-	/* allowHost admits joining by path, it does not keep a required type
-	 * missing (how Docker's --network=host and hostNetwork write it) */
+	/* allowHost admits the left-out form too (how --network=host and
+	 * hostNetwork are written): nothing added for it */
 	rule_test_init(&t, profile);
-	rule_test_expect_str(&t, &pal_rule_namespaces,
-			     "{\"linux\": {\"namespaces\": [{\"type\": \"mount\"}]}}",
-			     "{\"linux\": {\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"pid\"},"
-			     " {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"},"
-			     " {\"type\": \"cgroup\"}]}}");
+	rule_test_expect_str(
+	    &t, &pal_rule_namespaces,
+	    "{\"linux\": {\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"pid\"},"
+	    " {\"type\": \"ipc\"}, {\"type\": \"uts\"}]}}",
+	    "{\"linux\": {\"namespaces\": [{\"type\": \"mount\"}, {\"type\": \"pid\"},"
+	    " {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"cgroup\"}]}}");
 	rule_test_fini(&t);
 	rule_test_init(&t, "{\"namespaces\": {\"required\": [\"time\", \"mount\"]}}");
 	rule_test_expect_str(&t, &pal_rule_namespaces, "{\"linux\": {\"namespaces\": []}}",
-			     "{\"linux\": {\"namespaces\": [{\"type\": \"mount\"},"
-			     " {\"type\": \"time\"}]}}");
+	                     "{\"linux\": {\"namespaces\": [{\"type\": \"mount\"},"
+	                     " {\"type\": \"time\"}]}}");
 	rule_test_fini(&t);
 }
 
@@ -423,7 +448,7 @@ static void user_namespace(void **state)
 	rule_test_init(&t, "{\"namespaces\": {\"required\": [\"mount\"], \"user\": \"required\"}}");
 	spec = ns_spec("[{\"type\": \"mount\"}]");
 	rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces",
-			  "no user namespace; the profile requires one and it cannot be added");
+	                  "no user namespace; the profile requires one and it cannot be added");
 	yajl_tree_free(spec);
 	spec = ns_spec("[{\"type\": \"user\"}, {\"type\": \"mount\"}]");
 	rule_test_unchanged(&t, &pal_rule_namespaces, spec);
@@ -437,8 +462,7 @@ static void user_namespace(void **state)
 	/* "user" in "required" means the same, never an added entry */
 	rule_test_init(&t, "{\"namespaces\": {\"required\": [\"user\", \"pid\"]}}");
 	spec = ns_spec("[{\"type\": \"mount\"}]");
-	rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces",
-			  "no user namespace");
+	rule_test_refuses(&t, &pal_rule_namespaces, spec, "linux.namespaces", "no user namespace");
 	yajl_tree_free(spec);
 	rule_test_fini(&t);
 
@@ -461,11 +485,22 @@ static void audit_mode(void **state)
 	rule_test_init(&t, "{\"namespaces\": {\"required\": [\"uts\", \"mount\"]}}");
 	t.ctx.mode = PAL_MODE_AUDIT;
 	assert_int_equal(rule_test_apply(&t, &pal_rule_namespaces, spec), 0);
-	rule_test_assert_json_str(spec, "{\"linux\": {\"namespaces\": [{\"type\": \"uts\", \"path\":"
-					" \"/nonexistent/ns\"}, {\"type\": \"mount\"}]}}");
+	rule_test_assert_json_str(spec,
+	                          "{\"linux\": {\"namespaces\": [{\"type\": \"uts\", \"path\":"
+	                          " \"/nonexistent/ns\"}, {\"type\": \"mount\"}]}}");
 	assert_int_equal(t.report.n, 2);
 	assert_non_null(rule_test_finding(&t, "linux.namespaces[0].path", true));
 	assert_non_null(rule_test_finding(&t, "linux.namespaces[1]", false));
+	yajl_tree_free(spec);
+	rule_test_fini(&t);
+
+	/* a missing user namespace is reported, never added */
+	rule_test_init(&t, "{\"namespaces\": {\"required\": [\"mount\"], \"user\": \"required\"}}");
+	t.ctx.mode = PAL_MODE_AUDIT;
+	spec = rule_test_parse("{}");
+	assert_int_equal(rule_test_apply(&t, &pal_rule_namespaces, spec), 0);
+	rule_test_assert_json_str(spec, "{\"linux\": {\"namespaces\": [{\"type\": \"mount\"}]}}");
+	assert_non_null(rule_test_finding(&t, "linux.namespaces", true));
 	yajl_tree_free(spec);
 	rule_test_fini(&t);
 }
@@ -477,53 +512,53 @@ static void malformed(void **state)
 
 	rule_test_init(&t, strict);
 	rule_test_error_str(&t, &pal_rule_namespaces, "{\"linux\": []}",
-			    "config.json: linux: must be an object");
+	                    "config.json: linux: must be an object");
 	rule_test_error_str(&t, &pal_rule_namespaces, "{\"linux\": {\"namespaces\": {}}}",
-			    "config.json: linux.namespaces: must be an array");
+	                    "config.json: linux.namespaces: must be an array");
 	rule_test_error_str(&t, &pal_rule_namespaces,
-			    "{\"linux\": {\"namespaces\": [{\"type\": \"pid\"}, \"ipc\"]}}",
-			    "config.json: linux.namespaces[1]: must be an object");
+	                    "{\"linux\": {\"namespaces\": [{\"type\": \"pid\"}, \"ipc\"]}}",
+	                    "config.json: linux.namespaces[1]: must be an object");
 	rule_test_error_str(&t, &pal_rule_namespaces,
-			    "{\"linux\": {\"namespaces\": [{\"path\": \"/proc/1/ns/pid\"}]}}",
-			    "config.json: linux.namespaces[0].type: must be a string");
+	                    "{\"linux\": {\"namespaces\": [{\"path\": \"/proc/1/ns/pid\"}]}}",
+	                    "config.json: linux.namespaces[0].type: must be a string");
 	rule_test_error_str(&t, &pal_rule_namespaces,
-			    "{\"linux\": {\"namespaces\": [{\"type\": \"pid\", \"path\": 1}]}}",
-			    "config.json: linux.namespaces[0].path: must be a string");
+	                    "{\"linux\": {\"namespaces\": [{\"type\": \"pid\", \"path\": 1}]}}",
+	                    "config.json: linux.namespaces[0].path: must be a string");
 	rule_test_fini(&t);
 
 	rule_test_init(&t, "{\"namespaces\": {\"required\": \"pid\"}}");
 	rule_test_error_str(&t, &pal_rule_namespaces, "{}",
-			    "profile \"test\": namespaces.required: must be an array");
+	                    "profile \"test\": namespaces.required: must be an array");
 	rule_test_fini(&t);
 	rule_test_init(&t, "{\"namespaces\": {\"allowHost\": [\"pid\", \"net\"]}}");
 	rule_test_error_str(&t, &pal_rule_namespaces, "{}",
-			    "profile \"test\": namespaces.allowHost[1]: not a namespace type");
+	                    "profile \"test\": namespaces.allowHost[1]: not a namespace type");
 	rule_test_fini(&t);
 	rule_test_init(&t, "{\"namespaces\": {\"user\": true}}");
 	rule_test_error_str(&t, &pal_rule_namespaces, "{}",
-			    "namespaces.user: must be \"required\" or \"optional\"");
+	                    "namespaces.user: must be \"required\" or \"optional\"");
 	rule_test_fini(&t);
 	rule_test_init(&t, "{\"namespaces\": [\"pid\"]}");
 	rule_test_error_str(&t, &pal_rule_namespaces, "{}",
-			    "profile \"test\": namespaces: must be an object");
+	                    "profile \"test\": namespaces: must be an object");
 	rule_test_fini(&t);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(absent_section),
-		cmocka_unit_test(runc_fixture),
-		cmocka_unit_test(podman_fixture),
-		cmocka_unit_test(containerd_fixture_sandbox),
-		cmocka_unit_test(host_paths_refused),
-		cmocka_unit_test(own_namespace_allowed),
-		cmocka_unit_test(bind_mounted_netns),
-		cmocka_unit_test(unknown_paths_refused),
-		cmocka_unit_test(adding),
-		cmocka_unit_test(user_namespace),
-		cmocka_unit_test(audit_mode),
-		cmocka_unit_test(malformed),
+	    cmocka_unit_test(absent_section),
+	    cmocka_unit_test(runc_fixture),
+	    cmocka_unit_test(podman_fixture),
+	    cmocka_unit_test(containerd_fixture_sandbox),
+	    cmocka_unit_test(host_paths_refused),
+	    cmocka_unit_test(own_namespace_allowed),
+	    cmocka_unit_test(bind_mounted_netns),
+	    cmocka_unit_test(unknown_paths_refused),
+	    cmocka_unit_test(adding),
+	    cmocka_unit_test(user_namespace),
+	    cmocka_unit_test(audit_mode),
+	    cmocka_unit_test(malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
