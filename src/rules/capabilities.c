@@ -147,7 +147,7 @@ static int write_empty(const struct pal_rewrite_ctx *ctx, yajl_val spec, pal_err
 		if (pal_json_set(caps, sets[s], pal_json_new_array(), err) < 0)
 			return -1;
 	pal_rule_note(ctx, RULE, "process.capabilities",
-		      "absent (all or none, depending on the runtime version): set to none");
+	              "absent (all or none, depending on the runtime version): set to none");
 	return 0;
 }
 

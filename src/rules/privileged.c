@@ -84,9 +84,10 @@ static void signal_add(struct signals *s, const char *fmt, ...)
 		s->len = sizeof(s->text) - 1;
 }
 
-/* OBJ[KEY], NULL when absent or null; an error when present but not of the
- * kind IS accepts. */
-static int member(yajl_val obj, const char *key, const char *field, bool (*is)(yajl_val),
+/* OBJ[KEY] (OBJ being the spec's PARENT, NULL at the top), NULL when
+ * absent or null; an error naming the field when it is not of the kind IS
+ * accepts. */
+static int member(yajl_val obj, const char *parent, const char *key, bool (*is)(yajl_val),
                   const char *kind, yajl_val *out, pal_error *err)
 {
 	yajl_val v = pal_json_get(obj, key);
@@ -95,7 +96,8 @@ static int member(yajl_val obj, const char *key, const char *field, bool (*is)(y
 	if (!v || YAJL_IS_NULL(v))
 		return 0;
 	if (!is(v))
-		return pal_err(err, EINVAL, "config.json: %s: must be %s", field, kind);
+		return pal_err(err, EINVAL, "config.json: %s%s%s: must be %s", parent ? parent : "",
+		               parent ? "." : "", key, kind);
 	*out = v;
 	return 0;
 }
@@ -141,15 +143,11 @@ static int sys_admin_set(yajl_val process, const char **set, pal_error *err)
 	yajl_val caps, list;
 
 	*set = NULL;
-	if (member(process, "capabilities", "process.capabilities", is_object, "an object", &caps,
-	           err) < 0)
+	if (member(process, "process", "capabilities", is_object, "an object", &caps, err) < 0)
 		return -1;
 	for (size_t s = 0; caps && s < 5; s++) {
-		char field[48];
-
-		snprintf(field, sizeof(field), "process.capabilities.%s", cap_sets[s]);
-		if (member(caps, cap_sets[s], field, is_string_array, "an array of strings", &list,
-		           err) < 0)
+		if (member(caps, "process.capabilities", cap_sets[s], is_string_array,
+		           "an array of strings", &list, err) < 0)
 			return -1;
 		for (size_t i = 0; list && i < list->u.array.len; i++) {
 			cap_value_t v;
@@ -171,8 +169,8 @@ static int devices_cgroup(yajl_val linux_, struct signals *sig, pal_error *err)
 {
 	yajl_val res, devs;
 
-	if (member(linux_, "resources", "linux.resources", is_object, "an object", &res, err) < 0 ||
-	    member(res, "devices", "linux.resources.devices", is_array, "an array", &devs, err) < 0)
+	if (member(linux_, "linux", "resources", is_object, "an object", &res, err) < 0 ||
+	    member(res, "linux.resources", "devices", is_array, "an array", &devs, err) < 0)
 		return -1;
 	for (size_t i = 0; devs && i < devs->u.array.len; i++) {
 		yajl_val d = devs->u.array.values[i], allow, type, major, minor, access;
@@ -181,16 +179,11 @@ static int devices_cgroup(yajl_val linux_, struct signals *sig, pal_error *err)
 		snprintf(field, sizeof(field), "linux.resources.devices[%zu]", i);
 		if (!YAJL_IS_OBJECT(d))
 			return pal_err(err, EINVAL, "config.json: %s: must be an object", field);
-		if (member(d, "allow", field, is_bool, "an object with a boolean allow", &allow,
-		           err) < 0 ||
-		    member(d, "type", field, is_string, "an object with a string type", &type,
-		           err) < 0 ||
-		    member(d, "major", field, is_number, "an object with a numeric major", &major,
-		           err) < 0 ||
-		    member(d, "minor", field, is_number, "an object with a numeric minor", &minor,
-			   err) < 0 ||
-		    member(d, "access", field, is_string, "an object with a string access", &access,
-			   err) < 0)
+		if (member(d, field, "allow", is_bool, "a boolean", &allow, err) < 0 ||
+		    member(d, field, "type", is_string, "a string", &type, err) < 0 ||
+		    member(d, field, "major", is_number, "a number", &major, err) < 0 ||
+		    member(d, field, "minor", is_number, "a number", &minor, err) < 0 ||
+		    member(d, field, "access", is_string, "a string", &access, err) < 0)
 			return -1;
 		if (!YAJL_IS_TRUE(allow) || !wildcard(major) || !wildcard(minor))
 			continue;
@@ -201,7 +194,7 @@ static int devices_cgroup(yajl_val linux_, struct signals *sig, pal_error *err)
 		if ((!strcmp(type->u.string, "c") || !strcmp(type->u.string, "b")) &&
 		    (!access || strpbrk(access->u.string, "rw"))) {
 			signal_add(sig, "%s allowing every %s device", field,
-				   type->u.string[0] == 'c' ? "character" : "block");
+			           type->u.string[0] == 'c' ? "character" : "block");
 			break;
 		}
 	}
@@ -214,7 +207,7 @@ static int paths_list(yajl_val linux_, const char *key, struct signals *sig, pal
 	yajl_val v;
 
 	snprintf(field, sizeof(field), "linux.%s", key);
-	if (member(linux_, key, field, is_array, "an array", &v, err) < 0)
+	if (member(linux_, "linux", key, is_array, "an array", &v, err) < 0)
 		return -1;
 	if (!v || v->u.array.len == 0)
 		signal_add(sig, "no %s", field);
@@ -225,8 +218,7 @@ static int apparmor(yajl_val process, struct signals *sig, pal_error *err)
 {
 	yajl_val v;
 
-	if (member(process, "apparmorProfile", "process.apparmorProfile", is_string, "a string", &v,
-	           err) < 0)
+	if (member(process, "process", "apparmorProfile", is_string, "a string", &v, err) < 0)
 		return -1;
 	if (v && !strcmp(v->u.string, "unconfined"))
 		signal_add(sig, "AppArmor unconfined");
@@ -239,7 +231,7 @@ static int writable_kernel_fs(yajl_val spec, struct signals *sig, pal_error *err
 {
 	yajl_val mounts;
 
-	if (member(spec, "mounts", "mounts", is_array, "an array", &mounts, err) < 0)
+	if (member(spec, NULL, "mounts", is_array, "an array", &mounts, err) < 0)
 		return -1;
 	for (size_t i = 0; mounts && i < mounts->u.array.len; i++) {
 		yajl_val m = mounts->u.array.values[i], type, opts;
@@ -249,11 +241,8 @@ static int writable_kernel_fs(yajl_val spec, struct signals *sig, pal_error *err
 		snprintf(field, sizeof(field), "mounts[%zu]", i);
 		if (!YAJL_IS_OBJECT(m))
 			return pal_err(err, EINVAL, "config.json: %s: must be an object", field);
-		snprintf(field, sizeof(field), "mounts[%zu].type", i);
-		if (member(m, "type", field, is_string, "a string", &type, err) < 0)
-			return -1;
-		snprintf(field, sizeof(field), "mounts[%zu].options", i);
-		if (member(m, "options", field, is_string_array, "an array of strings", &opts,
+		if (member(m, field, "type", is_string, "a string", &type, err) < 0 ||
+		    member(m, field, "options", is_string_array, "an array of strings", &opts,
 		           err) < 0)
 			return -1;
 		if (!type || (strcmp(type->u.string, "sysfs") && strcmp(type->u.string, "cgroup") &&
@@ -280,7 +269,7 @@ static int host_devices(yajl_val linux_, struct signals *sig, pal_error *err)
 	static const char *const raw[] = {"/dev/mem", "/dev/kmem", "/dev/port"};
 	yajl_val devs;
 
-	if (member(linux_, "devices", "linux.devices", is_array, "an array", &devs, err) < 0)
+	if (member(linux_, "linux", "devices", is_array, "an array", &devs, err) < 0)
 		return -1;
 	for (size_t i = 0; devs && i < devs->u.array.len; i++) {
 		yajl_val d = devs->u.array.values[i], path, type;
@@ -290,10 +279,8 @@ static int host_devices(yajl_val linux_, struct signals *sig, pal_error *err)
 		snprintf(field, sizeof(field), "linux.devices[%zu]", i);
 		if (!YAJL_IS_OBJECT(d))
 			return pal_err(err, EINVAL, "config.json: %s: must be an object", field);
-		if (member(d, "path", field, is_string, "an object with a string path", &path,
-		           err) < 0 ||
-		    member(d, "type", field, is_string, "an object with a string type", &type,
-		           err) < 0)
+		if (member(d, field, "path", is_string, "a string", &path, err) < 0 ||
+		    member(d, field, "type", is_string, "a string", &type, err) < 0)
 			return -1;
 		hit = type && !strcmp(type->u.string, "b");
 		for (size_t r = 0; path && r < sizeof(raw) / sizeof(raw[0]); r++)
@@ -322,15 +309,15 @@ static int apply(const struct pal_rewrite_ctx *ctx, yajl_val spec, pal_error *er
 	if (YAJL_IS_TRUE(allowed))
 		return 0;
 
-	if (member(spec, "process", "process", is_object, "an object", &process, err) < 0 ||
-	    member(spec, "linux", "linux", is_object, "an object", &linux_, err) < 0)
+	if (member(spec, NULL, "process", is_object, "an object", &process, err) < 0 ||
+	    member(spec, NULL, "linux", is_object, "an object", &linux_, err) < 0)
 		return -1;
 	/* every field is read (and so checked) whatever the capabilities */
 	if (sys_admin_set(process, &set, err) < 0 || devices_cgroup(linux_, &sig, err) < 0 ||
 	    paths_list(linux_, "maskedPaths", &sig, err) < 0 ||
 	    paths_list(linux_, "readonlyPaths", &sig, err) < 0 ||
-	    apparmor(process, &sig, err) < 0 ||
-	    writable_kernel_fs(spec, &sig, err) < 0 || host_devices(linux_, &sig, err) < 0)
+	    apparmor(process, &sig, err) < 0 || writable_kernel_fs(spec, &sig, err) < 0 ||
+	    host_devices(linux_, &sig, err) < 0)
 		return -1;
 	if (!set || !sig.n)
 		return 0;

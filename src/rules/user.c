@@ -27,11 +27,11 @@
  * (absolute symlinks and ".." stay inside) and RESOLVE_NO_MAGICLINKS (no
  * /proc/self/root jump), O_PATH|O_NOFOLLOW so a symlinked passwd or a
  * device node planted there is never opened; it is then reopened through
- * /proc/self/fd only when it is a regular file.  Kernels without openat2
- * (< 5.6) get a walk of "etc" then "passwd" with O_NOFOLLOW at each step,
- * which ignores a passwd reached through any symlink.  A passwd that is
- * missing, a symlink, not a regular file or larger than 4 MiB is ignored for
- * names; the uid checks stand regardless.
+ * /proc/self/fd only when it is a regular file.  Without openat2 (Linux
+ * < 5.6, or filtered by seccomp) "etc" then "passwd" are opened with
+ * O_NOFOLLOW, which ignores a passwd reached through any symlink.  A passwd
+ * that is missing, a symlink, not a regular file or larger than 4 MiB is
+ * ignored for names; the uid checks stand regardless.
  */
 #include "config.h"
 
@@ -100,7 +100,9 @@ static int open_passwd_path(int rootfd)
 		if (fd >= 0 || errno != EAGAIN)
 			break;
 	}
-	if (fd >= 0 || errno != ENOSYS)
+	/* ENOSYS: before Linux 5.6; EPERM: what the seccomp filters of older
+	 * container engines answer for a system call they do not know */
+	if (fd >= 0 || (errno != ENOSYS && errno != EPERM))
 		return fd;
 #endif
 	etc = openat(rootfd, "etc", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

@@ -77,7 +77,7 @@ static inline yajl_val rule_test_fixture(const char *name)
 	buf = pal_test_read(dir, name, NULL);
 	if (!buf)
 		fail_msg("cannot read fixture %s/%s (set PAL_FIXTURES or run from the source tree)",
-			 dir, name);
+		         dir, name);
 	v = rule_test_parse(buf);
 	free(buf);
 	return v;
@@ -136,8 +136,7 @@ static inline const char *rule_test_bundle(struct rule_test *t)
 
 /* Write DATA to RELPATH (e.g. "rootfs/etc/passwd") in the bundle, making
  * the directories on the way. */
-static inline void rule_test_bundle_file(struct rule_test *t, const char *relpath,
-					 const char *data)
+static inline void rule_test_bundle_file(struct rule_test *t, const char *relpath, const char *data)
 {
 	char *path, *p;
 
@@ -218,7 +217,7 @@ static inline yajl_val rule_test_with(yajl_val spec, const char *path, const cha
  * WANT, apply again and assert nothing changed (idempotence).  SPEC is
  * left rewritten. */
 static inline void rule_test_expect(struct rule_test *t, const struct pal_rule *rule, yajl_val spec,
-				    yajl_val want)
+                                    yajl_val want)
 {
 	yajl_val once;
 
@@ -235,7 +234,7 @@ static inline void rule_test_expect(struct rule_test *t, const struct pal_rule *
 
 /* rule_test_expect() on texts. */
 static inline void rule_test_expect_str(struct rule_test *t, const struct pal_rule *rule,
-					const char *spec_json, const char *want_json)
+                                        const char *spec_json, const char *want_json)
 {
 	yajl_val spec = rule_test_parse(spec_json), want = rule_test_parse(want_json);
 
@@ -247,7 +246,7 @@ static inline void rule_test_expect_str(struct rule_test *t, const struct pal_ru
 /* Assert RULE leaves SPEC exactly as it is (also on a second run) and
  * notes nothing. */
 static inline void rule_test_unchanged(struct rule_test *t, const struct pal_rule *rule,
-				       yajl_val spec)
+                                       yajl_val spec)
 {
 	yajl_val want = pal_json_dup(spec);
 	size_t n = t->report.n;
@@ -260,7 +259,7 @@ static inline void rule_test_unchanged(struct rule_test *t, const struct pal_rul
 
 /* The first finding for FIELD with the given REFUSED flag, NULL if none. */
 static inline const struct pal_finding *rule_test_finding(const struct rule_test *t,
-							  const char *field, bool refused)
+                                                          const char *field, bool refused)
 {
 	for (size_t i = 0; i < t->report.n; i++)
 		if (t->report.items[i].refused == refused &&
@@ -276,7 +275,7 @@ static inline const struct pal_finding *rule_test_finding(const struct rule_test
  * - audit (on a copy): 0, no error, and a refused finding for FIELD.
  * SPEC itself is not modified; t->err keeps the enforce error. */
 static inline void rule_test_refuses(struct rule_test *t, const struct pal_rule *rule,
-				     yajl_val spec, const char *field, const char *why)
+                                     yajl_val spec, const char *field, const char *why)
 {
 	char want[256];
 	yajl_val copy = pal_json_dup(spec);
@@ -293,7 +292,7 @@ static inline void rule_test_refuses(struct rule_test *t, const struct pal_rule 
 	assert_int_equal(rc, -1);
 	assert_int_equal(t->err.errnum, EPERM);
 	snprintf(want, sizeof(want), "refused by profile \"%s\" (rule %s): %s: ", RULE_TEST_PROFILE,
-		 rule->name, field);
+	         rule->name, field);
 	if (!strstr(t->err.msg, want))
 		fail_msg("\"%s\" lacks \"%s\"", t->err.msg, want);
 	if (!strstr(t->err.msg, PAL_ANNOTATION_PROFILE))
@@ -321,7 +320,7 @@ static inline void rule_test_refuses(struct rule_test *t, const struct pal_rule 
 /* Assert RULE fails on SPEC with a non-EPERM error containing WHAT (e.g.
  * the malformed field's name); t->err keeps it. */
 static inline void rule_test_error(struct rule_test *t, const struct pal_rule *rule, yajl_val spec,
-				   const char *what)
+                                   const char *what)
 {
 	assert_int_equal(rule_test_apply(t, rule, spec), -1);
 	assert_int_not_equal(t->err.errnum, EPERM);
@@ -331,7 +330,7 @@ static inline void rule_test_error(struct rule_test *t, const struct pal_rule *r
 
 /* rule_test_error() on a text. */
 static inline void rule_test_error_str(struct rule_test *t, const struct pal_rule *rule,
-				       const char *spec_json, const char *what)
+                                       const char *spec_json, const char *what)
 {
 	yajl_val spec = rule_test_parse(spec_json);
 

@@ -65,17 +65,18 @@ static void false_becomes_true(void **state)
 	rule_test_init(&t, "{\"noNewPrivileges\": true}");
 	/* replaced in place: the member keeps its position */
 	rule_test_expect_str(&t, &pal_rule_no_new_privileges,
-			     "{\"process\": {\"noNewPrivileges\": false, \"args\": [\"sh\"]}}",
-			     "{\"process\": {\"noNewPrivileges\": true, \"args\": [\"sh\"]}}");
+	                     "{\"process\": {\"noNewPrivileges\": false, \"args\": [\"sh\"]}}",
+	                     "{\"process\": {\"noNewPrivileges\": true, \"args\": [\"sh\"]}}");
 	assert_int_equal(t.report.n, 1);
 	assert_string_equal(t.report.items[0].msg, "set to true (was false)");
 	/* null is absent to runc's decoder */
 	rule_test_expect_str(&t, &pal_rule_no_new_privileges,
-			     "{\"process\": {\"noNewPrivileges\": null, \"args\": [\"sh\"]}}",
-			     "{\"process\": {\"noNewPrivileges\": true, \"args\": [\"sh\"]}}");
+	                     "{\"process\": {\"noNewPrivileges\": null, \"args\": [\"sh\"]}}",
+	                     "{\"process\": {\"noNewPrivileges\": true, \"args\": [\"sh\"]}}");
 	/* no process at all: the flag is forced all the same */
-	rule_test_expect_str(&t, &pal_rule_no_new_privileges, "{\"ociVersion\": \"1.0.2\"}",
-			     "{\"ociVersion\": \"1.0.2\", \"process\": {\"noNewPrivileges\": true}}");
+	rule_test_expect_str(
+	    &t, &pal_rule_no_new_privileges, "{\"ociVersion\": \"1.0.2\"}",
+	    "{\"ociVersion\": \"1.0.2\", \"process\": {\"noNewPrivileges\": true}}");
 	rule_test_fini(&t);
 }
 
@@ -88,8 +89,8 @@ static void audit_mode(void **state)
 	rule_test_init(&t, "{\"noNewPrivileges\": true}");
 	t.ctx.mode = PAL_MODE_AUDIT;
 	rule_test_expect_str(&t, &pal_rule_no_new_privileges,
-			     "{\"process\": {\"noNewPrivileges\": false}}",
-			     "{\"process\": {\"noNewPrivileges\": true}}");
+	                     "{\"process\": {\"noNewPrivileges\": false}}",
+	                     "{\"process\": {\"noNewPrivileges\": true}}");
 	assert_non_null(rule_test_finding(&t, "process.noNewPrivileges", false));
 	rule_test_fini(&t);
 }
@@ -101,26 +102,26 @@ static void malformed(void **state)
 
 	rule_test_init(&t, "{\"noNewPrivileges\": true}");
 	rule_test_error_str(&t, &pal_rule_no_new_privileges,
-			    "{\"process\": {\"noNewPrivileges\": \"yes\"}}",
-			    "config.json: process.noNewPrivileges: must be a boolean");
+	                    "{\"process\": {\"noNewPrivileges\": \"yes\"}}",
+	                    "config.json: process.noNewPrivileges: must be a boolean");
 	rule_test_error_str(&t, &pal_rule_no_new_privileges,
-			    "{\"process\": {\"noNewPrivileges\": 1}}", "process.noNewPrivileges");
+	                    "{\"process\": {\"noNewPrivileges\": 1}}", "process.noNewPrivileges");
 	rule_test_error_str(&t, &pal_rule_no_new_privileges, "{\"process\": [true]}",
-			    "config.json: process: must be an object");
+	                    "config.json: process: must be an object");
 	rule_test_fini(&t);
 
 	rule_test_init(&t, "{\"noNewPrivileges\": \"true\"}");
 	rule_test_error_str(&t, &pal_rule_no_new_privileges, "{}",
-			    "profile \"test\": noNewPrivileges: must be a boolean");
+	                    "profile \"test\": noNewPrivileges: must be a boolean");
 	rule_test_fini(&t);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(absent_section), cmocka_unit_test(profile_false),
-		cmocka_unit_test(fixtures),       cmocka_unit_test(false_becomes_true),
-		cmocka_unit_test(audit_mode),     cmocka_unit_test(malformed),
+	    cmocka_unit_test(absent_section), cmocka_unit_test(profile_false),
+	    cmocka_unit_test(fixtures),       cmocka_unit_test(false_becomes_true),
+	    cmocka_unit_test(audit_mode),     cmocka_unit_test(malformed),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
