@@ -21,9 +21,10 @@
  *   "user": {"nonRoot": true}                   refuse uid 0 / name "root"
  *   "namespaces": {"required": ["pid", "ipc", "uts", "mount", "network",
  *          "cgroup"], "allowHost": ["network"], "user": "required"|"optional"}
- *          a missing required namespace is added (a new one); a required one
- *          given by "path" (joining an existing, e.g. the host's) is refused
- *          unless its type is in allowHost
+ *          a required pid, network, ipc or uts namespace left out of the
+ *          spec (the host's: hostPID, hostNetwork...) or joined by a "path"
+ *          to the host's is refused unless its type is in allowHost; a
+ *          missing mount, cgroup or time namespace is added (a new one)
  *   "seccomp": {
  *       "defaultErrno": "ENOSYS",     for syscalls the filter does not name
  *       "denyErrno": "EPERM",         for known syscalls not allowed
