@@ -36,23 +36,24 @@
  *   make seccomp_rule_add() fail with EEXIST, so runc refuses the filter.
  * Comparisons are unsigned 64-bit; SCMP_CMP_MASKED_EQ is
  * (arg & value) == (valueTwo & value): libseccomp masks the datum as well,
- * so {"value": 20, "valueTwo": 1} matches every arg with bits 2 and 4 clear.  TRACE without a tracer returns ENOSYS, but a
- * tracer or a notify listener may let the call run: "supervised", between
- * denied and executed.
+ * so {"value": 20, "valueTwo": 1} matches every arg with bits 2 and 4 clear.  TRACE without a
+ * tracer returns ENOSYS, but a tracer or a notify listener may let the call run: "supervised",
+ * between denied and executed.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <signal.h>
 #include <sys/capability.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -62,7 +63,7 @@
 /* ------------------------------------------------------------- helpers */
 
 static void add(struct priv_result *r, const char *section, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void add(struct priv_result *r, const char *section, const char *fmt, ...)
 {
@@ -129,7 +130,7 @@ static bool num_i64(yajl_val v, int64_t *out)
 /* ------------------------------------------------------------- capabilities */
 
 static const char *const cap_sets[] = {"bounding", "effective", "permitted", "inheritable",
-				       "ambient"};
+                                       "ambient"};
 
 /* Upper-case names of the capabilities libcap knows, built once: cap_from_name()
  * parses a whole text form per call, too slow for 10^5 specs. */
@@ -148,8 +149,9 @@ static void cap_table_init(void)
 		char *name = cap_to_name(c);
 		size_t i;
 		for (i = 0; name && name[i] && i + 1 < sizeof(cap_table[c]); i++)
-			cap_table[c][i] = (char)((name[i] >= 'a' && name[i] <= 'z') ? name[i] - 'a' + 'A'
-										: name[i]);
+			cap_table[c][i] =
+			    (char)((name[i] >= 'a' && name[i] <= 'z') ? name[i] - 'a' + 'A'
+			                                              : name[i]);
 		cap_table[c][i] = '\0';
 		cap_free(name);
 	}
@@ -204,7 +206,7 @@ static void cap_names(uint64_t m, char *buf, size_t len)
 			continue;
 		m &= ~(1ULL << c);
 		int w = snprintf(buf + off, len - off, "%s%s", off ? "," : "",
-				 c < cap_count ? cap_table[c] + 4 : "?");
+		                 c < cap_count ? cap_table[c] + 4 : "?");
 		if (w < 0 || (size_t)w >= len - off)
 			return;
 		off += (size_t)w;
@@ -212,7 +214,7 @@ static void cap_names(uint64_t m, char *buf, size_t len)
 }
 
 static void check_caps(yajl_val out, yajl_val in, uint64_t allow, bool have_allow,
-		       struct priv_result *r)
+                       struct priv_result *r)
 {
 	yajl_val oc = pal_json_getp(out, "process", "capabilities", NULL);
 	yajl_val ic = in ? pal_json_getp(in, "process", "capabilities", NULL) : NULL;
@@ -224,7 +226,8 @@ static void check_caps(yajl_val out, yajl_val in, uint64_t allow, bool have_allo
 
 		if (extra) {
 			cap_names(extra, names, sizeof(names));
-			add(r, "capabilities", "process.capabilities.%s gains %s", cap_sets[i], names);
+			add(r, "capabilities", "process.capabilities.%s gains %s", cap_sets[i],
+			    names);
 		}
 		if (have_allow && (o & ~allow)) {
 			cap_names(o & ~allow, names, sizeof(names));
@@ -266,8 +269,9 @@ static void check_ns_input(yajl_val out, yajl_val in, struct priv_result *r)
 		const char *t = str(pal_json_get(aget(ol, i), "type"));
 		const char *p = str(pal_json_get(aget(ol, i), "path"));
 		if (p && !ns_find(il, t))
-			add(r, "namespaces", "linux.namespaces: joins %s namespace %s not in the input",
-			    t ? t : "?", p);
+			add(r, "namespaces",
+			    "linux.namespaces: joins %s namespace %s not in the input", t ? t : "?",
+			    p);
 	}
 }
 
@@ -279,17 +283,21 @@ static void check_ns_profile(yajl_val out, yajl_val sec, struct priv_result *r)
 	const char *user = str(pal_json_get(sec, "user"));
 
 	for (size_t i = 0; i < alen(req) + 1; i++) {
-		const char *t = i < alen(req) ? str(aget(req, i)) : (user && !strcmp(user, "required") ? "user" : NULL);
+		const char *t = i < alen(req) ? str(aget(req, i))
+		                              : (user && !strcmp(user, "required") ? "user" : NULL);
 		yajl_val o;
 
 		if (!t)
 			continue;
 		o = ns_find(ol, t);
-		if (!o)
+		/* allowHost admits the host's namespace in either form: joined
+		 * by path, or left out (which is how the spec asks for it) */
+		if (!o && !has_str(host, t))
 			add(r, "namespaces", "linux.namespaces: required %s namespace missing", t);
 		else if (pal_json_get(o, "path") && !has_str(host, t))
-			add(r, "namespaces", "linux.namespaces: required %s namespace joined by path %s",
-			    t, str(pal_json_get(o, "path")) ? str(pal_json_get(o, "path")) : "?");
+			add(r, "namespaces",
+			    "linux.namespaces: required %s namespace joined by path %s", t,
+			    str(pal_json_get(o, "path")) ? str(pal_json_get(o, "path")) : "?");
 	}
 }
 
@@ -305,9 +313,9 @@ static bool is_bind(yajl_val m)
 
 /* Options that take something away: dropping one loosens.  Dropping any
  * other (dev, suid, rbind, shared, strictatime ...) does not. */
-static const char *const protective[] = {"ro",	     "nosuid",	 "nodev",     "noexec",
-					 "nosymfollow", "private", "rprivate", "slave",
-					 "rslave",   "unbindable", "runbindable"};
+static const char *const protective[] = {"ro",          "nosuid",     "nodev",      "noexec",
+                                         "nosymfollow", "private",    "rprivate",   "slave",
+                                         "rslave",      "unbindable", "runbindable"};
 static const char *const loosening[] = {"rw", "suid", "dev", "exec", "shared", "rshared", "rbind"};
 
 static bool in_list(const char *s, const char *const *l, size_t n)
@@ -448,16 +456,17 @@ static void check_mounts_profile(yajl_val out, yajl_val sec, struct priv_result 
 			add(r, "mounts", "mounts: %s binds denied host path %s (denyHostPaths %s)",
 			    d ? d : "?", s, hit);
 		for (size_t k = 0; k < alen(force); k++)
-			if (str(aget(force, k)) && !has_str(pal_json_get(o, "options"), str(aget(force, k))))
-				add(r, "mounts", "mounts: bind %s lacks forced option %s", d ? d : "?",
-				    str(aget(force, k)));
+			if (str(aget(force, k)) &&
+			    !has_str(pal_json_get(o, "options"), str(aget(force, k))))
+				add(r, "mounts", "mounts: bind %s lacks forced option %s",
+				    d ? d : "?", str(aget(force, k)));
 	}
 }
 
 /* ------------------------------------------------------------- path lists */
 
 static void check_superset(yajl_val out_list, yajl_val want, const char *field, const char *section,
-			   const char *whose, struct priv_result *r)
+                           const char *whose, struct priv_result *r)
 {
 	for (size_t i = 0; i < alen(want); i++) {
 		const char *p = str(aget(want, i));
@@ -496,7 +505,8 @@ static void check_devices_input(yajl_val out, yajl_val in, struct priv_result *r
 		bool ok = false;
 		for (size_t b = 0; b < alen(il) && !ok; b++) {
 			yajl_val i = aget(il, b);
-			ok = dev_same(o, i) && (dev_int(o, "fileMode", 0666) & ~dev_int(i, "fileMode", 0666)) == 0 &&
+			ok = dev_same(o, i) &&
+			     (dev_int(o, "fileMode", 0666) & ~dev_int(i, "fileMode", 0666)) == 0 &&
 			     dev_int(o, "uid", 0) == dev_int(i, "uid", 0) &&
 			     dev_int(o, "gid", 0) == dev_int(i, "gid", 0);
 		}
@@ -555,11 +565,13 @@ static void check_devcg_input(yajl_val out, yajl_val in, struct priv_result *r)
 		for (size_t a = 0; a < nma; a++)
 			for (size_t b = 0; b < nmi; b++)
 				for (size_t c = 0; c < 3; c++)
-					if (priv_devcg_allows(orl, types[t], majors[a], minors[b], accs[c]) &&
-					    !priv_devcg_allows(irl, types[t], majors[a], minors[b], accs[c])) {
+					if (priv_devcg_allows(orl, types[t], majors[a], minors[b],
+					                      accs[c]) &&
+					    !priv_devcg_allows(irl, types[t], majors[a], minors[b],
+					                       accs[c])) {
 						add(r, "devices",
-						    "linux.resources.devices: %c %" PRId64 ":%" PRId64
-						    " %c allowed, the input denied it",
+						    "linux.resources.devices: %c %" PRId64
+						    ":%" PRId64 " %c allowed, the input denied it",
 						    types[t], majors[a], minors[b], accs[c]);
 						return;
 					}
@@ -570,14 +582,15 @@ static bool std_device(yajl_val d)
 	static const struct {
 		const char *path;
 		int64_t major, minor;
-	} std[] = {{"/dev/null", 1, 3},   {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
-		   {"/dev/random", 1, 8}, {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
-		   {"/dev/console", 5, 1}, {"/dev/ptmx", 5, 2}};
+	} std[] = {{"/dev/null", 1, 3},    {"/dev/zero", 1, 5},    {"/dev/full", 1, 7},
+	           {"/dev/random", 1, 8},  {"/dev/urandom", 1, 9}, {"/dev/tty", 5, 0},
+	           {"/dev/console", 5, 1}, {"/dev/ptmx", 5, 2}};
 
 	for (size_t i = 0; i < sizeof(std) / sizeof(std[0]); i++)
 		if (streq_null(str(pal_json_get(d, "path")), std[i].path) &&
 		    streq_null(str(pal_json_get(d, "type")), "c") &&
-		    dev_int(d, "major", -2) == std[i].major && dev_int(d, "minor", -2) == std[i].minor)
+		    dev_int(d, "major", -2) == std[i].major &&
+		    dev_int(d, "minor", -2) == std[i].minor)
 			return true;
 	return false;
 }
@@ -612,15 +625,18 @@ static void check_sysctls(yajl_val out, yajl_val in, yajl_val sec, struct priv_r
 		if (in) {
 			yajl_val iv = pal_json_get(i, key);
 			if (!iv || !pal_json_equal(iv, o->u.object.values[k]))
-				add(r, "sysctls", "linux.sysctl: %s not in the input with this value", key);
+				add(r, "sysctls",
+				    "linux.sysctl: %s not in the input with this value", key);
 		}
 		if (sec) {
 			bool ok = has_str(pal_json_get(sec, "allow"), key);
 			yajl_val pre = pal_json_get(sec, "allowPrefixes");
 			for (size_t p = 0; p < alen(pre) && !ok; p++)
-				ok = str(aget(pre, p)) && !strncmp(key, str(aget(pre, p)), strlen(str(aget(pre, p))));
+				ok = str(aget(pre, p)) &&
+				     !strncmp(key, str(aget(pre, p)), strlen(str(aget(pre, p))));
 			if (!ok)
-				add(r, "sysctls", "linux.sysctl: %s not allowed by the profile", key);
+				add(r, "sysctls", "linux.sysctl: %s not allowed by the profile",
+				    key);
 		}
 	}
 }
@@ -639,7 +655,7 @@ static yajl_val rlimit_find(yajl_val spec, const char *type)
 }
 
 static void rlimit_cmp(yajl_val o, yajl_val limit, const char *type, const char *whose,
-		       struct priv_result *r)
+                       struct priv_result *r)
 {
 	static const char *const keys[] = {"soft", "hard"};
 
@@ -685,7 +701,8 @@ static void check_rlimits_profile(yajl_val out, yajl_val sec, struct priv_result
 		const char *t = max->u.object.keys[k];
 		yajl_val o = rlimit_find(out, t);
 		if (!o)
-			add(r, "rlimits", "process.rlimits %s absent: unbounded by the profile's max", t);
+			add(r, "rlimits",
+			    "process.rlimits %s absent: unbounded by the profile's max", t);
 		else
 			rlimit_cmp(o, max->u.object.values[k], t, "profile max", r);
 	}
@@ -711,7 +728,8 @@ static void check_hooks(yajl_val out, yajl_val in, yajl_val sec, struct priv_res
 			for (size_t b = 0; b < alen(il) && !ok; b++)
 				ok = pal_json_equal(h, aget(il, b));
 			if (in && !ok)
-				add(r, "hooks", "hooks.%s: %s not in the input", stage, p ? p : "?");
+				add(r, "hooks", "hooks.%s: %s not in the input", stage,
+				    p ? p : "?");
 			if (sec && (!p || !has_str(pal_json_get(sec, "allow"), p)))
 				add(r, "hooks", "hooks.%s: %s not allowed by the profile", stage,
 				    p ? p : "?");
@@ -722,7 +740,7 @@ static void check_hooks(yajl_val out, yajl_val in, yajl_val sec, struct priv_res
 /* ------------------------------------------------------------- seccomp */
 
 #define ACTION_MASK 0xffff0000u /* the kernel's SECCOMP_RET_ACTION_FULL */
-#define NR_MAX 1024 /* x86_64 numbers are below 512; x32 ones are not native */
+#define NR_MAX      1024        /* x86_64 numbers are below 512; x32 ones are not native */
 
 enum { OP_NE, OP_LT, OP_LE, OP_EQ, OP_GE, OP_GT, OP_MASKED_EQ };
 
@@ -816,9 +834,9 @@ static int parse_action(const char *s, yajl_val errno_ret, uint32_t *act)
 
 static int parse_op(const char *s)
 {
-	static const char *const ops[] = {"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",
-					  "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT",
-					  "SCMP_CMP_MASKED_EQ"};
+	static const char *const ops[] = {"SCMP_CMP_NE",       "SCMP_CMP_LT", "SCMP_CMP_LE",
+	                                  "SCMP_CMP_EQ",       "SCMP_CMP_GE", "SCMP_CMP_GT",
+	                                  "SCMP_CMP_MASKED_EQ"};
 
 	for (int i = 0; s && i < 7; i++)
 		if (!strcmp(s, ops[i]))
@@ -851,7 +869,8 @@ static int push_rule(struct priv_filter *f, int nr, const struct srule *s, char 
 
 	for (size_t i = 0; i < rs->n; i++)
 		if (s->n && rs->r[i].n && rs->r[i].act != s->act && conds_same_set(&rs->r[i], s)) {
-			snprintf(why, wl, "syscall %d: the same conditions with two actions (EEXIST)", nr);
+			snprintf(why, wl,
+			         "syscall %d: the same conditions with two actions (EEXIST)", nr);
 			return -1;
 		}
 	if (rs->n == rs->cap) {
@@ -884,7 +903,7 @@ void priv_filter_free(struct priv_filter *f)
 
 /* One OCI "syscalls" entry (or a profile conditional) as runc adds it. */
 static int add_entry(struct priv_filter *f, yajl_val names, uint32_t act, yajl_val args, char *why,
-		     size_t wl)
+                     size_t wl)
 {
 	struct cond c[6];
 	size_t nc = 0;
@@ -943,9 +962,9 @@ static int add_entry(struct priv_filter *f, yajl_val names, uint32_t act, yajl_v
 			num_u64(pal_json_get(a, "valueTwo"), &v2);
 			struct srule s = {.act = act, .n = 1};
 			s.c[0] = (struct cond){.idx = (uint8_t)idx,
-					       .op = (uint8_t)parse_op(str(pal_json_get(a, "op"))),
-					       .v = v,
-					       .v2 = v2};
+			                       .op = (uint8_t)parse_op(str(pal_json_get(a, "op"))),
+			                       .v = v,
+			                       .v2 = v2};
 			if (push_rule(f, nr, &s, why, wl) < 0)
 				return -1;
 		}
@@ -966,9 +985,8 @@ struct priv_filter *priv_filter_compile(yajl_val sc, char *why, size_t wl)
 		f->none = true;
 		return f;
 	}
-	if (!YAJL_IS_OBJECT(sc) ||
-	    parse_action(str(pal_json_get(sc, "defaultAction")), pal_json_get(sc, "defaultErrnoRet"),
-			 &f->def) < 0) {
+	if (!YAJL_IS_OBJECT(sc) || parse_action(str(pal_json_get(sc, "defaultAction")),
+	                                        pal_json_get(sc, "defaultErrnoRet"), &f->def) < 0) {
 		snprintf(why, wl, "bad defaultAction");
 		goto fail;
 	}
@@ -989,8 +1007,8 @@ struct priv_filter *priv_filter_compile(yajl_val sc, char *why, size_t wl)
 		yajl_val names = pal_json_get(e, "names");
 		uint32_t act;
 
-		if (!YAJL_IS_ARRAY(names) ||
-		    parse_action(str(pal_json_get(e, "action")), pal_json_get(e, "errnoRet"), &act) < 0) {
+		if (!YAJL_IS_ARRAY(names) || parse_action(str(pal_json_get(e, "action")),
+		                                          pal_json_get(e, "errnoRet"), &act) < 0) {
 			snprintf(why, wl, "syscalls[%zu]: bad names or action", i);
 			goto fail;
 		}
@@ -1030,7 +1048,7 @@ struct priv_filter *priv_filter_from_profile(yajl_val sec, char *why, size_t wl)
 	cond = pal_json_get(sec, "conditional");
 	for (size_t i = 0; i < alen(cond); i++)
 		if (add_entry(f, pal_json_get(aget(cond, i), "names"), SCMP_ACT_ALLOW,
-			      pal_json_get(aget(cond, i), "args"), why, wl) < 0)
+		              pal_json_get(aget(cond, i), "args"), why, wl) < 0)
 			goto fail;
 	return f;
 fail:
@@ -1073,12 +1091,13 @@ static void outcome_add(struct priv_outcome *o, uint32_t act)
 }
 
 void priv_filter_eval(const struct priv_filter *f, int nr, const uint64_t args[6],
-		      struct priv_outcome *o)
+                      struct priv_outcome *o)
 {
 	const struct rules *rs;
 
 	o->n = 0;
 	o->matched = false;
+	o->unreliable = false;
 	if (f->none) {
 		outcome_add(o, SCMP_ACT_ALLOW);
 		return;
@@ -1105,6 +1124,16 @@ void priv_filter_eval(const struct priv_filter *f, int nr, const uint64_t args[6
 	}
 	if (!o->matched)
 		outcome_add(o, f->def);
+	if (rs->n >= 2) {
+		/* Several conditional rules: libseccomp 2.5.4 merges them into
+		 * one decision tree and the tree does not always mean their
+		 * union (measured: a call matching none got a rule's action, a
+		 * call matching one got the default).  Any of them may result. */
+		o->unreliable = true;
+		for (size_t i = 0; i < rs->n; i++)
+			outcome_add(o, rs->r[i].act);
+		outcome_add(o, f->def);
+	}
 }
 
 bool priv_filter_same_rules(const struct priv_filter *a, const struct priv_filter *b, int nr)
@@ -1182,7 +1211,7 @@ static int cmp_int(const void *a, const void *b)
 }
 
 int *priv_filter_syscalls(const struct priv_filter *const *fs, size_t nfs, const int *fixed,
-			  size_t *n)
+                          size_t *n)
 {
 	int *out = malloc((NR_MAX + 64) * sizeof(int));
 	size_t k = 0;
@@ -1266,7 +1295,7 @@ static bool cond_miss(const struct cond *c, uint64_t *a)
 #define MAX_VECS 96
 
 uint64_t (*priv_filter_argvecs(const struct priv_filter *const *fs, size_t nfs, int nr,
-			       size_t *n))[6]
+                               size_t *n))[6]
 {
 	uint64_t(*v)[6] = calloc(MAX_VECS, sizeof(*v));
 	size_t k = 0;
@@ -1331,13 +1360,13 @@ int priv_filter_load(const struct priv_filter *f, const int *also_allow)
 		for (size_t i = 0; i < rs->n && !keep; i++) {
 			struct scmp_arg_cmp cmp[6];
 			static const enum scmp_compare ops[] = {
-				SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE, SCMP_CMP_EQ,
-				SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ};
+			    SCMP_CMP_NE, SCMP_CMP_LT, SCMP_CMP_LE,       SCMP_CMP_EQ,
+			    SCMP_CMP_GE, SCMP_CMP_GT, SCMP_CMP_MASKED_EQ};
 			for (size_t c = 0; c < rs->r[i].n; c++)
 				cmp[c] = (struct scmp_arg_cmp){.arg = rs->r[i].c[c].idx,
-							       .op = ops[rs->r[i].c[c].op],
-							       .datum_a = rs->r[i].c[c].v,
-							       .datum_b = rs->r[i].c[c].v2};
+				                               .op = ops[rs->r[i].c[c].op],
+				                               .datum_a = rs->r[i].c[c].v,
+				                               .datum_b = rs->r[i].c[c].v2};
 			rc = seccomp_rule_add_array(ctx, rs->r[i].act, nr, rs->r[i].n, cmp);
 			if (rc < 0) {
 				seccomp_release(ctx);
@@ -1356,21 +1385,129 @@ int priv_filter_load(const struct priv_filter *f, const int *also_allow)
  * syscall's rules alone) and every distinct action, default included, is
  * replaced by its own errno marker, so that the call reports which action
  * was taken without taking it.  Used where the model is ambiguous. */
-int priv_filter_kernel_action(const struct priv_filter *f, int nr, const uint64_t args[6],
-			      uint32_t *act)
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
 {
-	enum { MARK = 3000 };
-	uint32_t acts[64];
-	size_t na = 0;
-	const struct rules *rs;
-	int *shared, status, rc;
-	pid_t pid;
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* Hash of what libseccomp builds NR's tree from: the default and NR's rules. */
+static uint64_t rules_hash(const struct priv_filter *f, int nr)
+{
+	const struct rules *rs = &f->nr[nr];
+	uint64_t h = fnv(14695981039346656037ULL, &f->def, sizeof(f->def));
+
+	for (size_t i = 0; i < rs->n; i++) {
+		h = fnv(h, &rs->r[i].act, sizeof(rs->r[i].act));
+		h = fnv(h, &rs->r[i].n, sizeof(rs->r[i].n));
+		for (size_t k = 0; k < rs->r[i].n; k++) {
+			const struct cond *c = &rs->r[i].c[k];
+			h = fnv(h, &c->idx, 1);
+			h = fnv(h, &c->op, 1);
+			h = fnv(h, &c->v, 8);
+			h = fnv(h, &c->v2, 8);
+		}
+	}
+	return h;
+}
+
+#define PROBE_CACHE      (1u << 16)
+#define PROBE_TIMEOUT_MS 500
+
+static struct {
+	uint64_t key;
+	uint32_t act;
+	int state; /* 0 empty, 1 known, -errno failed */
+} probe_cache[PROBE_CACHE];
+
+static int probe_lookup(uint64_t key, uint32_t *act, bool store, int state)
+{
+	for (size_t i = 0; i < 64; i++) {
+		size_t at = (size_t)((key + i) % PROBE_CACHE);
+		if (probe_cache[at].state == 0) {
+			if (store) {
+				probe_cache[at].key = key;
+				probe_cache[at].act = *act;
+				probe_cache[at].state = state;
+			}
+			return 0;
+		}
+		if (probe_cache[at].key == key) {
+			*act = probe_cache[at].act;
+			return probe_cache[at].state;
+		}
+	}
+	return 0; /* full there: not cached */
+}
+
+size_t priv_kernel_probes, priv_kernel_timeouts;
+
+/* The argument vectors check_seccomp() is about to try for one syscall: a
+ * probe answers all of them in one child. */
+static const uint64_t (*batch)[6];
+static size_t batch_n;
+
+static int kernel_actions(const struct priv_filter *f, int nr, const uint64_t (*args)[6], size_t n,
+                          uint32_t *out);
+
+int priv_filter_kernel_action(const struct priv_filter *f, int nr, const uint64_t args[6],
+                              uint32_t *act)
+{
+	uint64_t rh, key;
+	uint64_t(*vecs)[6];
+	uint32_t *acts;
+	size_t n = 0;
+	int rc;
 
 	if (f->none || nr < 0 || nr >= NR_MAX) {
 		*act = f->none ? SCMP_ACT_ALLOW : f->def;
 		return 0;
 	}
-	rs = &f->nr[nr];
+	rh = rules_hash(f, nr);
+	/* a tree libseccomp could not build in time is remembered without args */
+	if (probe_lookup(rh ^ 0x5a5a5a5a5a5a5a5aULL, act, false, 0) == -ETIMEDOUT)
+		return -ETIMEDOUT;
+	key = fnv(rh, args, 6 * sizeof(uint64_t));
+	if (probe_lookup(key, act, false, 0) == 1)
+		return 0;
+	vecs = calloc(batch_n + 1, sizeof(*vecs));
+	acts = calloc(batch_n + 1, sizeof(*acts));
+	if (!vecs || !acts) {
+		free(vecs);
+		free(acts);
+		return -ENOMEM;
+	}
+	memcpy(vecs[n++], args, sizeof(vecs[0]));
+	for (size_t i = 0; i < batch_n; i++)
+		memcpy(vecs[n++], batch[i], sizeof(vecs[0]));
+	rc = kernel_actions(f, nr, (const uint64_t(*)[6])vecs, n, acts);
+	if (rc == -ETIMEDOUT) {
+		priv_kernel_timeouts++;
+		probe_lookup(rh ^ 0x5a5a5a5a5a5a5a5aULL, act, true, -ETIMEDOUT);
+	} else if (rc == 0) {
+		for (size_t i = 0; i < n; i++)
+			probe_lookup(fnv(rh, vecs[i], 6 * sizeof(uint64_t)), &acts[i], true, 1);
+		*act = acts[0];
+	}
+	free(vecs);
+	free(acts);
+	return rc;
+}
+
+static int kernel_actions(const struct priv_filter *f, int nr, const uint64_t (*args)[6], size_t n,
+                          uint32_t *out)
+{
+	enum { MARK = 3000 };
+	uint32_t acts[64];
+	size_t na = 0, sz = (n + 1) * sizeof(int);
+	const struct rules *rs = &f->nr[nr];
+	int *shared, status, rc;
+	pid_t pid;
+
+	priv_kernel_probes++;
 	acts[na++] = f->def;
 	for (size_t i = 0; i < rs->n; i++) {
 		size_t k;
@@ -1379,24 +1516,34 @@ int priv_filter_kernel_action(const struct priv_filter *f, int nr, const uint64_
 		if (k == na && na < 64)
 			acts[na++] = rs->r[i].act;
 	}
-	shared = mmap(NULL, sizeof(int) * 2, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	shared = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (shared == MAP_FAILED)
 		return -errno;
-	shared[0] = -1;
+	shared[n] = -1;
 	pid = fork();
 	if (pid < 0) {
 		rc = -errno;
-		munmap(shared, sizeof(int) * 2);
+		munmap(shared, sz);
 		return rc;
 	}
 	if (pid == 0) {
 		static const int sigs[] = {SIGSYS, SIGSEGV, SIGILL, SIGFPE, SIGBUS};
 		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(MARK));
-		long r;
 
 		for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 			signal(sigs[i], SIG_DFL);
-		if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0) < 0)
+		/* libseccomp 2.5.4 loops forever on some rule pairs (two rules
+		 * sharing a first NE, LT or GE comparison on one argument, then
+		 * comparing different ones); a good probe takes milliseconds */
+		setitimer(ITIMER_REAL,
+		          &(struct itimerval){.it_value = {.tv_usec = PROBE_TIMEOUT_MS * 1000}},
+		          NULL);
+		/* exit_group: ours; munmap, brk, madvise: free() inside
+		 * seccomp_load() once the filter is live */
+		if (!ctx || seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(exit_group), 0) < 0 ||
+		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(munmap), 0) < 0 ||
+		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(brk), 0) < 0 ||
+		    seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(madvise), 0) < 0)
 			_exit(1);
 		for (size_t i = 0; i < rs->n; i++) {
 			struct scmp_arg_cmp cmp[6];
@@ -1406,47 +1553,62 @@ int priv_filter_kernel_action(const struct priv_filter *f, int nr, const uint64_
 			if (k == 0)
 				continue; /* the default's own action: runc skips it */
 			for (size_t c = 0; c < rs->r[i].n; c++)
-				cmp[c] = (struct scmp_arg_cmp){.arg = rs->r[i].c[c].idx,
-							       .op = (enum scmp_compare)(rs->r[i].c[c].op + 1),
-							       .datum_a = rs->r[i].c[c].v,
-							       .datum_b = rs->r[i].c[c].v2};
+				cmp[c] = (struct scmp_arg_cmp){
+				    .arg = rs->r[i].c[c].idx,
+				    .op = (enum scmp_compare)(rs->r[i].c[c].op + 1),
+				    .datum_a = rs->r[i].c[c].v,
+				    .datum_b = rs->r[i].c[c].v2};
 			if (seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(MARK + (uint16_t)k),
-						   SCMP_SYS(getppid), rs->r[i].n, cmp) < 0)
+			                           SCMP_SYS(getppid), rs->r[i].n, cmp) < 0)
 				_exit(2);
 		}
 		if (seccomp_load(ctx) < 0)
 			_exit(3);
-		r = syscall(SYS_getppid, args[0], args[1], args[2], args[3], args[4], args[5]);
-		shared[0] = r < 0 ? errno : 0;
+		/* every action is a marker errno: no call is made, none kills */
+		for (size_t i = 0; i < n; i++) {
+			long r = syscall(SYS_getppid, args[i][0], args[i][1], args[i][2],
+			                 args[i][3], args[i][4], args[i][5]);
+			shared[i] = r < 0 ? errno : 0;
+		}
+		shared[n] = 0;
 		syscall(SYS_exit_group, 0);
 	}
+	rc = 0;
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-	    shared[0] < MARK || (size_t)(shared[0] - MARK) >= na) {
-		munmap(shared, sizeof(int) * 2);
-		return -EPROTO;
+	    shared[n] != 0)
+		rc = WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM ? -ETIMEDOUT : -EPROTO;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (shared[i] < MARK || (size_t)(shared[i] - MARK) >= na)
+			rc = -EPROTO;
+		else
+			out[i] = acts[shared[i] - MARK];
 	}
-	*act = acts[shared[0] - MARK];
-	munmap(shared, sizeof(int) * 2);
-	return 0;
+	munmap(shared, sz);
+	return rc;
 }
 
 /* The privilege of NR(ARGS) under F: the model's when it has one answer,
  * the kernel's when the model has several (and AMBIGUOUS is counted). */
 static enum priv_level level_of(const struct priv_filter *f, int nr, const uint64_t args[6],
-				const struct priv_outcome *o, uint32_t *act)
+                                const struct priv_outcome *o, uint32_t *act, bool high, int *rc)
 {
-	enum priv_level hi = PRIV_DENIED;
+	enum priv_level lvl = high ? PRIV_DENIED : PRIV_EXECUTED;
 
 	*act = o->act[0];
+	*rc = 0;
 	if (o->n == 1)
 		return priv_action_level(o->act[0]);
-	if (priv_filter_kernel_action(f, nr, args, act) == 0)
+	*rc = priv_filter_kernel_action(f, nr, args, act);
+	if (*rc == 0)
 		return priv_action_level(*act);
-	/* no kernel answer: the most permissive the model allows */
+	/* no kernel answer: the most (HIGH) or least permissive possible */
 	for (size_t k = 0; k < o->n; k++)
-		if (priv_action_level(o->act[k]) > hi)
-			hi = priv_action_level(o->act[k]);
-	return hi;
+		if (high ? priv_action_level(o->act[k]) > lvl
+		         : priv_action_level(o->act[k]) < lvl) {
+			lvl = priv_action_level(o->act[k]);
+			*act = o->act[k];
+		}
+	return lvl;
 }
 
 /* What the seccomp rule lets through whatever the profile says, because
@@ -1455,13 +1617,12 @@ static enum priv_level level_of(const struct priv_filter *f, int nr, const uint6
  * by the model of the profile too, so that anything else is still caught. */
 static void allow_runtime_needs(struct priv_filter *fp, yajl_val out)
 {
-	static const char *const always[] = {"exit",	"exit_group", "rt_sigreturn", "close",
-					     "openat", "write",	     "getpid",	     "execve",
-					     "futex",  "nanosleep"};
-	static const char *const no_nnp[] = {"capget", "capset",  "chdir",	 "fchown",
-					     "fcntl",  "fstat",	  "getdents64", "getppid",
-					     "newfstatat", "prctl", "read",	 "setgid",
-					     "setgroups", "setuid"};
+	static const char *const always[] = {"exit",   "exit_group", "rt_sigreturn", "close",
+	                                     "openat", "write",      "getpid",       "execve",
+	                                     "futex",  "nanosleep"};
+	static const char *const no_nnp[] = {
+	    "capget",  "capset",     "chdir", "fchown", "fcntl",  "fstat",     "getdents64",
+	    "getppid", "newfstatat", "prctl", "read",   "setgid", "setgroups", "setuid"};
 	static const char *const listener[] = {"read", "sendmsg"};
 	char why[32];
 
@@ -1489,8 +1650,19 @@ static void allow_runtime_needs(struct priv_filter *fp, yajl_val out)
 
 size_t priv_kernel_asked;
 
+static void hangs(struct priv_result *r, const struct priv_filter *f, int nr)
+{
+	char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+
+	add(r, "seccomp-hang",
+	    "linux.seccomp: libseccomp did not finish adding %s's %zu rules of the output in %d ms "
+	    "(2.5.4 loops forever on some rule pairs): runc create would hang",
+	    name ? name : "?", f->nr[nr].n, PROBE_TIMEOUT_MS);
+	free(name);
+}
+
 static void check_seccomp(yajl_val out, yajl_val in, yajl_val psec, bool have_psec,
-			  struct priv_result *r)
+                          struct priv_result *r)
 {
 	char why[160], b1[32], b2[32];
 	struct priv_filter *fo = NULL, *fi = NULL, *fp = NULL;
@@ -1501,7 +1673,7 @@ static void check_seccomp(yajl_val out, yajl_val in, yajl_val psec, bool have_ps
 
 	if (fixed[0] == -2) {
 		static const char *const names[] = {"get_mempolicy", "keyctl", "unshare", "mount",
-						    "personality", "clone3", "getpid"};
+		                                    "personality",   "clone3", "getpid"};
 		size_t k = 0;
 		for (size_t i = 0; i < 7; i++) {
 			int nr = priv_syscall_nr(names[i]);
@@ -1514,24 +1686,28 @@ static void check_seccomp(yajl_val out, yajl_val in, yajl_val psec, bool have_ps
 	if (in) {
 		char iwhy[160];
 		fi = priv_filter_compile(pal_json_getp(in, "linux", "seccomp", NULL), iwhy,
-					 sizeof(iwhy));
+		                         sizeof(iwhy));
 		if (!fi && fo)
 			/* the input never started; starting it now is a loosening */
-			add(r, "seccomp", "input linux.seccomp would not load in runc (%s), the output does",
+			add(r, "seccomp",
+			    "input linux.seccomp would not load in runc (%s), the output does",
 			    iwhy);
 		if (fi && !fo)
-			add(r, "seccomp", "linux.seccomp of the output would not load in runc: %s", why);
+			add(r, "seccomp", "linux.seccomp of the output would not load in runc: %s",
+			    why);
 		if (!fi || !fo)
 			goto out;
 		if (fo->spec_allow && !fi->spec_allow)
-			add(r, "seccomp", "linux.seccomp.flags: SECCOMP_FILTER_FLAG_SPEC_ALLOW added");
+			add(r, "seccomp",
+			    "linux.seccomp.flags: SECCOMP_FILTER_FLAG_SPEC_ALLOW added");
 	}
 	if (!fo)
 		goto out; /* runc refuses it: nothing is granted */
 	if (have_psec) {
 		fp = priv_filter_from_profile(psec, why, sizeof(why));
 		if (!fp) {
-			add(r, "seccomp", "profile seccomp section unreadable by the model: %s", why);
+			add(r, "seccomp", "profile seccomp section unreadable by the model: %s",
+			    why);
 			goto out;
 		}
 		if (!fp->none)
@@ -1551,10 +1727,13 @@ static void check_seccomp(yajl_val out, yajl_val in, yajl_val psec, bool have_ps
 
 		if (!vecs)
 			break;
+		batch = (const uint64_t(*)[6])vecs;
+		batch_n = nv;
 		for (size_t v = 0; v < nv; v++) {
 			struct priv_outcome oo, io, po;
 			enum priv_level omax = PRIV_DENIED, imin = PRIV_EXECUTED, ol, il;
 			uint32_t oact, iact;
+			int orc, irc;
 			char *name;
 
 			priv_filter_eval(fo, nr, vecs[v], &oo);
@@ -1572,17 +1751,26 @@ static void check_seccomp(yajl_val out, yajl_val in, yajl_val psec, bool have_ps
 					/* the model cannot rule it out: settle it */
 					if (oo.n > 1 || io.n > 1)
 						priv_kernel_asked++;
-					ol = level_of(fo, nr, vecs[v], &oo, &oact);
-					il = level_of(fi, nr, vecs[v], &io, &iact);
+					ol = level_of(fo, nr, vecs[v], &oo, &oact, true, &orc);
+					il = level_of(fi, nr, vecs[v], &io, &iact, false, &irc);
+					if (orc == -ETIMEDOUT && irc != -ETIMEDOUT) {
+						hangs(r, fo, nr);
+						reported++;
+						break;
+					}
 					if (ol > il) {
-						name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+						name = seccomp_syscall_resolve_num_arch(
+						    SCMP_ARCH_X86_64, nr);
 						add(r, "seccomp",
-						    "linux.seccomp: %s(%#" PRIx64 ", %#" PRIx64 ", %#" PRIx64
+						    "linux.seccomp: %s(%#" PRIx64 ", %#" PRIx64
+						    ", %#" PRIx64
 						    ", ...) -> %s, the input gave %s%s",
-						    name ? name : "?", vecs[v][0], vecs[v][1], vecs[v][2],
+						    name ? name : "?", vecs[v][0], vecs[v][1],
+						    vecs[v][2],
 						    priv_action_name(oact, b1, sizeof(b1)),
 						    priv_action_name(iact, b2, sizeof(b2)),
-						    oo.n > 1 || io.n > 1 ? " (asked of the kernel)" : "");
+						    oo.n > 1 || io.n > 1 ? " (asked of the kernel)"
+						                         : "");
 						free(name);
 						reported++;
 						break;
@@ -1594,13 +1782,21 @@ static void check_seccomp(yajl_val out, yajl_val in, yajl_val psec, bool have_ps
 				if (omax > priv_action_level(po.act[0])) {
 					if (oo.n > 1)
 						priv_kernel_asked++;
-					ol = level_of(fo, nr, vecs[v], &oo, &oact);
+					ol = level_of(fo, nr, vecs[v], &oo, &oact, true, &orc);
+					if (orc == -ETIMEDOUT) {
+						hangs(r, fo, nr);
+						reported++;
+						break;
+					}
 					if (ol > priv_action_level(po.act[0])) {
-						name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+						name = seccomp_syscall_resolve_num_arch(
+						    SCMP_ARCH_X86_64, nr);
 						add(r, "seccomp",
-						    "linux.seccomp: %s(%#" PRIx64 ", %#" PRIx64 ", %#" PRIx64
+						    "linux.seccomp: %s(%#" PRIx64 ", %#" PRIx64
+						    ", %#" PRIx64
 						    ", ...) -> %s, the profile denies it",
-						    name ? name : "?", vecs[v][0], vecs[v][1], vecs[v][2],
+						    name ? name : "?", vecs[v][0], vecs[v][1],
+						    vecs[v][2],
 						    priv_action_name(oact, b1, sizeof(b1)));
 						free(name);
 						reported++;
@@ -1609,6 +1805,8 @@ static void check_seccomp(yajl_val out, yajl_val in, yajl_val psec, bool have_ps
 				}
 			}
 		}
+		batch = NULL;
+		batch_n = 0;
 		free(vecs);
 	}
 out:
@@ -1638,11 +1836,11 @@ size_t priv_le_input(yajl_val out, yajl_val in, struct priv_result *r)
 	check_ns_input(out, in, r);
 	check_mounts_input(out, in, r);
 	check_superset(pal_json_getp(out, "linux", "maskedPaths", NULL),
-		       pal_json_getp(in, "linux", "maskedPaths", NULL), "linux.maskedPaths",
-		       "maskedPaths", "input's", r);
+	               pal_json_getp(in, "linux", "maskedPaths", NULL), "linux.maskedPaths",
+	               "maskedPaths", "input's", r);
 	check_superset(pal_json_getp(out, "linux", "readonlyPaths", NULL),
-		       pal_json_getp(in, "linux", "readonlyPaths", NULL), "linux.readonlyPaths",
-		       "readonlyPaths", "input's", r);
+	               pal_json_getp(in, "linux", "readonlyPaths", NULL), "linux.readonlyPaths",
+	               "readonlyPaths", "input's", r);
 	check_devices_input(out, in, r);
 	check_devcg_input(out, in, r);
 	check_sysctls(out, in, NULL, r);
@@ -1677,17 +1875,18 @@ size_t priv_le_profile(yajl_val out, yajl_val p, struct priv_result *r)
 	if (YAJL_IS_TRUE(pal_json_getp(p, "user", "nonRoot", NULL))) {
 		yajl_val uid = pal_json_getp(out, "process", "user", "uid", NULL);
 		const char *un = str(pal_json_getp(out, "process", "user", "username", NULL));
-		if (!YAJL_IS_INTEGER(uid) || YAJL_GET_INTEGER(uid) == 0 || (un && !strcmp(un, "root")))
+		if (!YAJL_IS_INTEGER(uid) || YAJL_GET_INTEGER(uid) == 0 ||
+		    (un && !strcmp(un, "root")))
 			add(r, "user", "process.user is root under user.nonRoot");
 	}
 	if ((sec = pal_json_get(p, "namespaces")))
 		check_ns_profile(out, sec, r);
 	check_superset(pal_json_getp(out, "linux", "maskedPaths", NULL),
-		       pal_json_get(p, "maskedPaths"), "linux.maskedPaths", "maskedPaths",
-		       "profile's", r);
+	               pal_json_get(p, "maskedPaths"), "linux.maskedPaths", "maskedPaths",
+	               "profile's", r);
 	check_superset(pal_json_getp(out, "linux", "readonlyPaths", NULL),
-		       pal_json_get(p, "readonlyPaths"), "linux.readonlyPaths", "readonlyPaths",
-		       "profile's", r);
+	               pal_json_get(p, "readonlyPaths"), "linux.readonlyPaths", "readonlyPaths",
+	               "profile's", r);
 	if ((sec = pal_json_get(p, "mounts")))
 		check_mounts_profile(out, sec, r);
 	if ((sec = pal_json_get(p, "devices")))
@@ -1709,13 +1908,20 @@ size_t priv_le_profile(yajl_val out, yajl_val p, struct priv_result *r)
 const char *priv_section_rule(const char *section)
 {
 	static const char *const map[][2] = {
-		{"capabilities", "capabilities"}, {"no_new_privileges", "no_new_privileges"},
-		{"user", "user"},                 {"namespaces", "namespaces"},
-		{"mounts", "mounts"},             {"maskedPaths", "masked_paths"},
-		{"readonlyPaths", "masked_paths"}, {"devices", "devices"},
-		{"sysctls", "sysctls"},           {"rlimits", "rlimits"},
-		{"hooks", "hooks"},               {"rootfs", "rootfs"},
-		{"seccomp", "seccomp"},
+	    {"capabilities", "capabilities"},
+	    {"no_new_privileges", "no_new_privileges"},
+	    {"user", "user"},
+	    {"namespaces", "namespaces"},
+	    {"mounts", "mounts"},
+	    {"maskedPaths", "masked_paths"},
+	    {"readonlyPaths", "masked_paths"},
+	    {"devices", "devices"},
+	    {"sysctls", "sysctls"},
+	    {"rlimits", "rlimits"},
+	    {"hooks", "hooks"},
+	    {"rootfs", "rootfs"},
+	    {"seccomp", "seccomp"},
+	    {"seccomp-hang", "seccomp"},
 	};
 
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)

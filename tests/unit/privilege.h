@@ -59,7 +59,7 @@ enum priv_level {
 	PRIV_EXECUTED = 2,
 };
 
-#define PRIV_MAX_OUTCOMES 8
+#define PRIV_MAX_OUTCOMES 16
 
 /* The possible actions (libseccomp values, SCMP_ACT_*) for one call.  More
  * than one when rules of the call overlap with different actions: which one
@@ -68,7 +68,10 @@ enum priv_level {
 struct priv_outcome {
 	uint32_t act[PRIV_MAX_OUTCOMES];
 	size_t n;
-	bool matched; /* some rule matched (false: the default action) */
+	bool matched;    /* some rule matched (false: the default action) */
+	bool unreliable; /* several conditional rules: the set holds every action
+	                    libseccomp's merged tree may give, not just the
+	                    matching rules' (see privilege.c) */
 };
 
 struct priv_filter;
@@ -86,7 +89,7 @@ struct priv_filter *priv_filter_from_profile(yajl_val section, char *why, size_t
 void priv_filter_free(struct priv_filter *f);
 
 void priv_filter_eval(const struct priv_filter *f, int nr, const uint64_t args[6],
-		      struct priv_outcome *o);
+                      struct priv_outcome *o);
 
 /* The rule list of NR in A and in B is the same (same actions, conditions,
  * order) and so is the default: libseccomp builds the same tree for both. */
@@ -104,23 +107,24 @@ int priv_filter_load(const struct priv_filter *f, const int *also_allow);
 /* Syscall numbers any of the filters names, plus FIXED (-1 terminated);
  * sorted, unique; caller frees. */
 int *priv_filter_syscalls(const struct priv_filter *const *fs, size_t nfs, const int *fixed,
-			  size_t *n);
+                          size_t *n);
 
 /* Argument vectors worth trying for NR in any of FS: each rule's
  * conditions met, and each one missed, plus zeros and all-ones.  Returns a
  * malloc'd array of *N vectors. */
 uint64_t (*priv_filter_argvecs(const struct priv_filter *const *fs, size_t nfs, int nr,
-			       size_t *n))[6];
+                               size_t *n))[6];
 
 /* The action libseccomp and the kernel really take for NR(ARGS) under F,
  * found by loading F's rules for NR (moved onto getppid, actions replaced
  * by markers) in a child.  For calls the model leaves ambiguous.  0 or
  * -errno. */
 int priv_filter_kernel_action(const struct priv_filter *f, int nr, const uint64_t args[6],
-			      uint32_t *act);
+                              uint32_t *act);
 
-/* How many ambiguous comparisons were settled by asking the kernel. */
-extern size_t priv_kernel_asked;
+/* How many ambiguous comparisons were settled by asking the kernel, how
+ * many probes ran (others were cached), how many timed out. */
+extern size_t priv_kernel_asked, priv_kernel_probes, priv_kernel_timeouts;
 
 enum priv_level priv_action_level(uint32_t act);
 const char *priv_action_name(uint32_t act, char *buf, size_t len);

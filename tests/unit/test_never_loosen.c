@@ -22,7 +22,12 @@
  * (default 300), PAL_PROFILES (shipped profiles; default PAL_FIXTURES/../../profiles),
  * PAL_NL_VERBOSE=1 (print every violation, not the first of each kind),
  * PAL_NL_SHOW=1 (print input, profile and output of every pair: with
- * PAL_ONLY).
+ * PAL_ONLY), PAL_JOBS (worker processes, default the number of CPUs, at
+ * most 8).  The outcome depends on the host where rules look at it (the
+ * namespaces rule stats namespace paths, the mounts rule and the model
+ * resolve host symlinks such as /var/run) and on libseccomp's version
+ * (the kernel probes); not on PAL_JOBS, and on timing only in that a
+ * libseccomp that does not finish a probe in 500 ms counts as hung.
  */
 #include "config.h"
 
@@ -71,6 +76,22 @@ static bool chance(struct rng *r, unsigned pct)
 }
 
 #define PICK(r, arr) ((arr)[below((r), sizeof(arr) / sizeof((arr)[0]))])
+
+/* In a worker process cmocka's failure handling would longjmp back into
+ * the test runner and run the remaining tests there: workers die instead. */
+static bool in_worker;
+
+#define NL_CHECK(cond)                                                                             \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			if (in_worker) {                                                           \
+				fprintf(stderr, "# worker: %s:%d: %s\n", __FILE__, __LINE__,       \
+				        #cond);                                                    \
+				_exit(99);                                                         \
+			}                                                                          \
+			fail_msg("%s:%d: %s", __FILE__, __LINE__, #cond);                          \
+		}                                                                                  \
+	} while (0)
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ------------------------------------------------------------- text builder */
@@ -89,14 +110,15 @@ static void sb_add(struct sb *b, const char *fmt, ...)
 
 	for (;;) {
 		va_start(ap, fmt);
-		n = vsnprintf(b->buf ? b->buf + b->len : NULL, b->buf ? b->cap - b->len : 0, fmt, ap);
+		n = vsnprintf(b->buf ? b->buf + b->len : NULL, b->buf ? b->cap - b->len : 0, fmt,
+		              ap);
 		va_end(ap);
-		assert_true(n >= 0);
+		NL_CHECK(n >= 0);
 		if (b->buf && b->len + (size_t)n < b->cap)
 			break;
 		b->cap = (b->cap + (size_t)n + 1) * 2;
 		b->buf = realloc(b->buf, b->cap);
-		assert_non_null(b->buf);
+		NL_CHECK((b->buf) != NULL);
 	}
 	b->len += (size_t)n;
 }
@@ -119,80 +141,120 @@ static void sb_subset(struct sb *b, struct rng *r, const char *const *list, size
 
 static const char *const ns_types[] = {"pid", "network", "ipc", "uts", "mount", "user", "cgroup"};
 
-static const char *const host_paths[] = {
-	"/",	    "/etc",	   "/var/run/docker.sock", "/run/containerd/containerd.sock",
-	"/proc",    "/sys",	   "/dev",		   "/home/user/data",
-	"/var/lib/data", "/tmp/x", "/etc/passwd",	   "/root",
-	"/boot",    "/lib/modules", "/var/log",		   "/run/crio/crio.sock",
-	"/var/run", "/usr",	   "/srv/www",		   "/etc/kubernetes"};
+static const char *const host_paths[] = {"/",
+                                         "/etc",
+                                         "/var/run/docker.sock",
+                                         "/run/containerd/containerd.sock",
+                                         "/proc",
+                                         "/sys",
+                                         "/dev",
+                                         "/home/user/data",
+                                         "/var/lib/data",
+                                         "/tmp/x",
+                                         "/etc/passwd",
+                                         "/root",
+                                         "/boot",
+                                         "/lib/modules",
+                                         "/var/log",
+                                         "/run/crio/crio.sock",
+                                         "/var/run",
+                                         "/usr",
+                                         "/srv/www",
+                                         "/etc/kubernetes"};
 
-static const char *const mount_opts[] = {"rbind",  "bind",  "ro",	"rw",	    "nosuid",
-					 "nodev",  "noexec", "shared", "rshared", "slave",
-					 "rslave", "private", "rprivate", "suid",   "dev",
-					 "exec",   "relatime"};
+static const char *const mount_opts[] = {
+    "rbind", "bind",   "ro",      "rw",       "nosuid", "nodev", "noexec", "shared",  "rshared",
+    "slave", "rslave", "private", "rprivate", "suid",   "dev",   "exec",   "relatime"};
 
-static const char *const masked_std[] = {"/proc/acpi",	 "/proc/asound",	"/proc/kcore",
-					 "/proc/keys",	 "/proc/latency_stats", "/proc/timer_list",
-					 "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware",
-					 "/proc/scsi",	 "/sys/devices/virtual/powercap",
-					 "/proc/interrupts"};
-static const char *const ro_std[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
-				     "/proc/sysrq-trigger", "/sys/fs/cgroup"};
+static const char *const masked_std[] = {"/proc/acpi",
+                                         "/proc/asound",
+                                         "/proc/kcore",
+                                         "/proc/keys",
+                                         "/proc/latency_stats",
+                                         "/proc/timer_list",
+                                         "/proc/timer_stats",
+                                         "/proc/sched_debug",
+                                         "/sys/firmware",
+                                         "/proc/scsi",
+                                         "/sys/devices/virtual/powercap",
+                                         "/proc/interrupts"};
+static const char *const ro_std[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", "/sys/fs/cgroup"};
 
 static const struct {
 	const char *path, *type;
 	int major, minor;
-} dev_list[] = {{"/dev/fuse", "c", 10, 229}, {"/dev/kmsg", "c", 1, 11}, {"/dev/sda", "b", 8, 0},
-		{"/dev/mem", "c", 1, 1},     {"/dev/null", "c", 1, 3},  {"/dev/net/tun", "c", 10, 200},
-		{"/dev/kvm", "c", 10, 232}};
+} dev_list[] = {{"/dev/fuse", "c", 10, 229}, {"/dev/kmsg", "c", 1, 11},
+                {"/dev/sda", "b", 8, 0},     {"/dev/mem", "c", 1, 1},
+                {"/dev/null", "c", 1, 3},    {"/dev/net/tun", "c", 10, 200},
+                {"/dev/kvm", "c", 10, 232}};
 
-static const char *const sysctl_keys[] = {
-	"net.ipv4.ip_forward",	    "net.ipv4.ip_local_port_range", "kernel.shm_rmid_forced",
-	"kernel.msgmax",	    "net.ipv4.conf.all.route_localnet", "kernel.core_pattern",
-	"vm.overcommit_memory",	    "fs.mqueue.msg_max",	    "net.core.somaxconn",
-	"kernel.domainname",	    "net.ipv4.ping_group_range",    "kernel.sem",
-	"net.ipv4.tcp_syncookies", "kernel.modprobe"};
+static const char *const sysctl_keys[] = {"net.ipv4.ip_forward",
+                                          "net.ipv4.ip_local_port_range",
+                                          "kernel.shm_rmid_forced",
+                                          "kernel.msgmax",
+                                          "net.ipv4.conf.all.route_localnet",
+                                          "kernel.core_pattern",
+                                          "vm.overcommit_memory",
+                                          "fs.mqueue.msg_max",
+                                          "net.core.somaxconn",
+                                          "kernel.domainname",
+                                          "net.ipv4.ping_group_range",
+                                          "kernel.sem",
+                                          "net.ipv4.tcp_syncookies",
+                                          "kernel.modprobe"};
 static const char *const sysctl_prefixes[] = {"net.ipv4.conf.", "net.", "kernel.shm", "fs.mqueue."};
 
-static const char *const rlimit_types[] = {"RLIMIT_NOFILE", "RLIMIT_NPROC", "RLIMIT_CORE",
-					   "RLIMIT_MEMLOCK", "RLIMIT_STACK", "RLIMIT_AS"};
-static const char *const rlimit_vals[] = {"0",	    "1024",	"4096", "65536",
-					  "1048576", "18446744073709551615"};
+static const char *const rlimit_types[] = {"RLIMIT_NOFILE",  "RLIMIT_NPROC", "RLIMIT_CORE",
+                                           "RLIMIT_MEMLOCK", "RLIMIT_STACK", "RLIMIT_AS"};
+static const char *const rlimit_vals[] = {"0",     "1024",    "4096",
+                                          "65536", "1048576", "18446744073709551615"};
 
 static const char *const hook_paths[] = {"/usr/libexec/palisade/hook",
-					 "/usr/bin/nvidia-container-runtime-hook", "/tmp/evil",
-					 "/usr/local/bin/oci-hook"};
-static const char *const hook_stages[] = {"prestart",	     "createRuntime", "createContainer",
-					  "startContainer", "poststart",     "poststop"};
+                                         "/usr/bin/nvidia-container-runtime-hook", "/tmp/evil",
+                                         "/usr/local/bin/oci-hook"};
+static const char *const hook_stages[] = {"prestart",       "createRuntime", "createContainer",
+                                          "startContainer", "poststart",     "poststop"};
 
 /* Harmless calls the kernel check makes for real (first), then calls that
  * matter to the profiles. */
-static const char *const probe_calls[] = {"getpid",  "getppid", "getuid",	     "geteuid",
-					  "getgid",  "getegid", "gettid",	     "getpgrp",
-					  "sched_yield", "getpriority", "personality", "umask",
-					  "getsid",  "sched_getscheduler"};
-static const char *const other_calls[] = {
-	"mount",     "umount2", "unshare",	   "setns",	    "keyctl",	 "add_key",
-	"request_key", "ptrace", "bpf",	   "perf_event_open", "clone",	 "clone3",
-	"init_module", "kexec_load", "reboot",   "swapon",	    "pivot_root", "socket",
-	"get_mempolicy", "io_uring_setup", "userfaultfd", "open_by_handle_at", "read", "write",
-	"openat",    "close",	"mmap",		   "execve",	    "chroot",	 "syslog",
-	"socketcall", "no_such_syscall", "_llseek"};
+static const char *const probe_calls[] = {
+    "getpid",      "getppid", "getuid",  "geteuid",           "getgid",
+    "getegid",     "gettid",  "getpgrp", "sched_yield",       "getpriority",
+    "personality", "umask",   "getsid",  "sched_getscheduler"};
+static const char *const other_calls[] = {"mount",         "umount2",
+                                          "unshare",       "setns",
+                                          "keyctl",        "add_key",
+                                          "request_key",   "ptrace",
+                                          "bpf",           "perf_event_open",
+                                          "clone",         "clone3",
+                                          "init_module",   "kexec_load",
+                                          "reboot",        "swapon",
+                                          "pivot_root",    "socket",
+                                          "get_mempolicy", "io_uring_setup",
+                                          "userfaultfd",   "open_by_handle_at",
+                                          "read",          "write",
+                                          "openat",        "close",
+                                          "mmap",          "execve",
+                                          "chroot",        "syslog",
+                                          "socketcall",    "no_such_syscall",
+                                          "_llseek"};
 /* A typical small base every allow-list profile has. */
-static const char *const base_calls[] = {"read", "write", "openat", "close", "mmap", "execve",
-					 "exit_group", "brk", "rt_sigreturn", "getpid", "getuid",
-					 "futex", "clone", "wait4", "fstat", "newfstatat"};
+static const char *const base_calls[] = {
+    "read",         "write",  "openat", "close", "mmap",  "execve", "exit_group", "brk",
+    "rt_sigreturn", "getpid", "getuid", "futex", "clone", "wait4",  "fstat",      "newfstatat"};
 
-static const char *const actions[] = {"SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-				      "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP", "SCMP_ACT_LOG",
-				      "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW"};
-static const char *const ops[] = {"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ",
-				  "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"};
+static const char *const actions[] = {
+    "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD",
+    "SCMP_ACT_TRAP",  "SCMP_ACT_LOG",  "SCMP_ACT_TRACE",        "SCMP_ACT_ALLOW"};
+static const char *const ops[] = {"SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE",       "SCMP_CMP_EQ",
+                                  "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"};
 /* errnoRet values the harmless probes never return themselves (they fail
  * with ESRCH and EINVAL only) */
 static const unsigned errnos[] = {1, 13, 38, 95, 5};
-static const char *const arg_vals[] = {"0", "1", "2", "3", "8", "255", "268435456", "131072",
-				       "4294967295", "18446744073709551615", "20", "19"};
+static const char *const arg_vals[] = {
+    "0",  "1", "2", "3", "8", "255", "268435456", "131072", "4294967295", "18446744073709551615",
+    "20", "19"};
 
 /* ------------------------------------------------------------- spec generator */
 
@@ -200,7 +262,7 @@ static void gen_caps(struct sb *b, struct rng *r)
 {
 	int n = priv_cap_count();
 	static const char *const sets[] = {"bounding", "effective", "permitted", "inheritable",
-					   "ambient"};
+	                                   "ambient"};
 	unsigned pct = PICK(r, ((const unsigned[]){3, 20, 50, 95}));
 	bool first = true;
 
@@ -244,7 +306,8 @@ static void gen_process(struct sb *b, struct rng *r)
 	sb_add(b, ",");
 	gen_uid(b, r, "gid");
 	if (chance(r, 30))
-		sb_add(b, ",\"additionalGids\":[%s]", PICK(r, ((const char *const[]){"0", "10,1000", "5", ""})));
+		sb_add(b, ",\"additionalGids\":[%s]",
+		       PICK(r, ((const char *const[]){"0", "10,1000", "5", ""})));
 	if (chance(r, 10))
 		sb_add(b, ",\"umask\":18");
 	if (chance(r, 3))
@@ -256,7 +319,8 @@ static void gen_process(struct sb *b, struct rng *r)
 		size_t n = below(r, 4);
 		sb_add(b, "\"rlimits\":[");
 		for (size_t i = 0; i < n; i++) {
-			unsigned s = below(r, NELEM(rlimit_vals)), h = s + below(r, NELEM(rlimit_vals) - s);
+			unsigned s = below(r, NELEM(rlimit_vals)),
+			         h = s + below(r, NELEM(rlimit_vals) - s);
 			sb_add(b, "%s{\"type\":\"%s\",\"soft\":%s,\"hard\":%s}", i ? "," : "",
 			       PICK(r, rlimit_types), rlimit_vals[s], rlimit_vals[h]);
 		}
@@ -283,17 +347,19 @@ static void gen_mount(struct sb *b, struct rng *r, bool *first)
 	*first = false;
 	switch (below(r, 6)) {
 	case 0:
-		sb_add(b, "{\"destination\":\"/host/proc%u\",\"type\":\"proc\",\"source\":\"proc\"}",
+		sb_add(b,
+		       "{\"destination\":\"/host/proc%u\",\"type\":\"proc\",\"source\":\"proc\"}",
 		       below(r, 3));
 		return;
 	case 1:
-		sb_add(b, "{\"destination\":\"/sys2\",\"type\":\"sysfs\",\"source\":\"sysfs\","
-			  "\"options\":[\"nosuid\",\"%s\"]}",
+		sb_add(b,
+		       "{\"destination\":\"/sys2\",\"type\":\"sysfs\",\"source\":\"sysfs\","
+		       "\"options\":[\"nosuid\",\"%s\"]}",
 		       chance(r, 50) ? "ro" : "rw");
 		return;
 	case 2:
 		sb_add(b, "{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","
-			  "\"options\":[\"nosuid\",\"nodev\",\"mode=755\"]}");
+		          "\"options\":[\"nosuid\",\"nodev\",\"mode=755\"]}");
 		return;
 	}
 	sb_add(b, "{\"destination\":\"/mnt/b%u\",", below(r, 100));
@@ -311,13 +377,25 @@ static void gen_mount(struct sb *b, struct rng *r, bool *first)
 static void gen_mounts(struct sb *b, struct rng *r)
 {
 	static const char *const std[] = {
-		"{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}",
-		"{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"strictatime\",\"mode=755\",\"size=65536k\"]}",
-		"{\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\",\"options\":[\"nosuid\",\"noexec\",\"newinstance\",\"ptmxmode=0666\",\"mode=0620\",\"gid=5\"]}",
-		"{\"destination\":\"/dev/shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"mode=1777\",\"size=65536k\"]}",
-		"{\"destination\":\"/dev/mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\",\"options\":[\"nosuid\",\"noexec\",\"nodev\"]}",
-		"{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]}",
-		"{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\",\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]}",
+	    "{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"}",
+	    "{\"destination\":\"/"
+	    "dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"nosuid\",\"strictatime\","
+	    "\"mode=755\",\"size=65536k\"]}",
+	    "{\"destination\":\"/dev/"
+	    "pts\",\"type\":\"devpts\",\"source\":\"devpts\",\"options\":[\"nosuid\",\"noexec\","
+	    "\"newinstance\",\"ptmxmode=0666\",\"mode=0620\",\"gid=5\"]}",
+	    "{\"destination\":\"/dev/"
+	    "shm\",\"type\":\"tmpfs\",\"source\":\"shm\",\"options\":[\"nosuid\",\"noexec\","
+	    "\"nodev\",\"mode=1777\",\"size=65536k\"]}",
+	    "{\"destination\":\"/dev/"
+	    "mqueue\",\"type\":\"mqueue\",\"source\":\"mqueue\",\"options\":[\"nosuid\",\"noexec\","
+	    "\"nodev\"]}",
+	    "{\"destination\":\"/"
+	    "sys\",\"type\":\"sysfs\",\"source\":\"sysfs\",\"options\":[\"nosuid\",\"noexec\","
+	    "\"nodev\",\"ro\"]}",
+	    "{\"destination\":\"/sys/fs/"
+	    "cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\",\"options\":[\"nosuid\",\"noexec\","
+	    "\"nodev\",\"relatime\",\"ro\"]}",
 	};
 	bool first = true;
 	size_t extra = below(r, 5);
@@ -354,8 +432,9 @@ static void gen_namespaces(struct sb *b, struct rng *r, bool *userns)
 	}
 	sb_add(b, "],");
 	if (*userns)
-		sb_add(b, "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
-			  "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],");
+		sb_add(b,
+		       "\"uidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],"
+		       "\"gidMappings\":[{\"containerID\":0,\"hostID\":100000,\"size\":65536}],");
 }
 
 static void gen_devices(struct sb *b, struct rng *r)
@@ -366,8 +445,9 @@ static void gen_devices(struct sb *b, struct rng *r)
 	for (size_t i = 0; i < NELEM(dev_list); i++) {
 		if (!chance(r, 20))
 			continue;
-		sb_add(b, "%s{\"path\":\"%s\",\"type\":\"%s\",\"major\":%d,\"minor\":%d", first ? "" : ",",
-		       dev_list[i].path, dev_list[i].type, dev_list[i].major, dev_list[i].minor);
+		sb_add(b, "%s{\"path\":\"%s\",\"type\":\"%s\",\"major\":%d,\"minor\":%d",
+		       first ? "" : ",", dev_list[i].path, dev_list[i].type, dev_list[i].major,
+		       dev_list[i].minor);
 		first = false;
 		if (chance(r, 40))
 			sb_add(b, ",\"fileMode\":%d", chance(r, 50) ? 0666 : 0600);
@@ -393,7 +473,8 @@ static void gen_devcg(struct sb *b, struct rng *r)
 		sb_add(b, "%s{\"allow\":%s", first ? "" : ",", chance(r, 60) ? "true" : "false");
 		first = false;
 		if (chance(r, 85))
-			sb_add(b, ",\"type\":\"%s\"", PICK(r, ((const char *const[]){"c", "b", "a"})));
+			sb_add(b, ",\"type\":\"%s\"",
+			       PICK(r, ((const char *const[]){"c", "b", "a"})));
 		if (chance(r, 80))
 			sb_add(b, ",\"major\":%d", PICK(r, ((const int[]){1, 5, 8, 10, 136})));
 		if (chance(r, 60))
@@ -411,7 +492,8 @@ static void gen_arg(struct sb *b, struct rng *r, int index)
 	sb_add(b, "{\"index\":%u,\"value\":%s,", index < 0 ? below(r, 3) : (unsigned)index,
 	       PICK(r, arg_vals));
 	if (!strcmp(op, "SCMP_CMP_MASKED_EQ"))
-		sb_add(b, "\"valueTwo\":%s,", PICK(r, ((const char *const[]){"0", "1", "8", "268435456"})));
+		sb_add(b, "\"valueTwo\":%s,",
+		       PICK(r, ((const char *const[]){"0", "1", "8", "268435456"})));
 	else if (chance(r, 50))
 		sb_add(b, "\"valueTwo\":0,");
 	sb_add(b, "\"op\":\"%s\"}", op);
@@ -431,7 +513,8 @@ static void gen_seccomp_entry(struct sb *b, struct rng *r, const char *action, b
 	for (size_t i = 0; i < nn; i++)
 		sb_add(b, "%s\"%s\"", i ? "," : "", call_name(r));
 	sb_add(b, "],\"action\":\"%s\"", action);
-	if ((!strcmp(action, "SCMP_ACT_ERRNO") || !strcmp(action, "SCMP_ACT_TRACE")) && chance(r, 50))
+	if ((!strcmp(action, "SCMP_ACT_ERRNO") || !strcmp(action, "SCMP_ACT_TRACE")) &&
+	    chance(r, 50))
 		sb_add(b, ",\"errnoRet\":%u", PICK(r, errnos));
 	if (na) {
 		/* mostly one comparison per argument; a repeated index (which
@@ -459,20 +542,21 @@ static void gen_seccomp(struct sb *b, struct rng *r)
 	if (allow_list) {
 		sb_add(b, "\"defaultAction\":\"%s\"",
 		       PICK(r, ((const char *const[]){"SCMP_ACT_ERRNO", "SCMP_ACT_ERRNO",
-						      "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP",
-						      "SCMP_ACT_LOG"})));
+		                                      "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_TRAP",
+		                                      "SCMP_ACT_LOG"})));
 		if (chance(r, 40))
 			sb_add(b, ",\"defaultErrnoRet\":%u", PICK(r, errnos));
 	} else {
 		sb_add(b, "\"defaultAction\":\"SCMP_ACT_ALLOW\"");
 	}
 	if (chance(r, 60))
-		sb_add(b, ",\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"]");
+		sb_add(b, ",\"architectures\":[\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_"
+		          "X32\"]");
 	if (chance(r, 15))
 		sb_add(b, ",\"flags\":[\"%s\"]",
 		       PICK(r, ((const char *const[]){"SECCOMP_FILTER_FLAG_LOG",
-						      "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-						      "SECCOMP_FILTER_FLAG_TSYNC"})));
+		                                      "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
+		                                      "SECCOMP_FILTER_FLAG_TSYNC"})));
 	sb_add(b, ",\"syscalls\":[");
 	if (allow_list) {
 		/* a big ALLOW entry, then refinements */
@@ -489,13 +573,15 @@ static void gen_seccomp(struct sb *b, struct rng *r)
 		sb_add(b, "%s\"getpid\"],\"action\":\"SCMP_ACT_ALLOW\"}", f2 ? "" : ",");
 		first = false;
 		for (size_t i = 0; i < n; i++)
-			gen_seccomp_entry(b, r, chance(r, 60) ? "SCMP_ACT_ALLOW" : PICK(r, actions), &first);
+			gen_seccomp_entry(b, r, chance(r, 60) ? "SCMP_ACT_ALLOW" : PICK(r, actions),
+			                  &first);
 	} else {
 		for (size_t i = 0; i < n; i++)
 			gen_seccomp_entry(b, r, PICK(r, actions), &first);
 	}
 	if (chance(r, 3)) {
-		sb_add(b, "%s{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_NOTIFY\"}", first ? "" : ",");
+		sb_add(b, "%s{\"names\":[\"getppid\"],\"action\":\"SCMP_ACT_NOTIFY\"}",
+		       first ? "" : ",");
 		sb_add(b, "]");
 		sb_add(b, ",\"listenerPath\":\"/run/agent.sock\"},");
 		return;
@@ -527,7 +613,8 @@ static void gen_spec(struct sb *b, struct rng *r)
 			for (size_t i = 0; i < n; i++) {
 				sb_add(b, "%s{\"path\":\"%s\"", i ? "," : "", PICK(r, hook_paths));
 				if (chance(r, 50))
-					sb_add(b, ",\"args\":[\"hook\",\"%s\"]", PICK(r, hook_stages));
+					sb_add(b, ",\"args\":[\"hook\",\"%s\"]",
+					       PICK(r, hook_stages));
 				if (chance(r, 30))
 					sb_add(b, ",\"timeout\":%u", 1 + below(r, 30));
 				sb_add(b, "}");
@@ -557,7 +644,8 @@ static void gen_spec(struct sb *b, struct rng *r)
 		sb_add(b, "\"sysctl\":{");
 		for (size_t i = 0; i < NELEM(sysctl_keys); i++)
 			if (chance(r, 20)) {
-				sb_add(b, "%s\"%s\":\"%u\"", first ? "" : ",", sysctl_keys[i], below(r, 3));
+				sb_add(b, "%s\"%s\":\"%u\"", first ? "" : ",", sysctl_keys[i],
+				       below(r, 3));
 				first = false;
 			}
 		sb_add(b, "},");
@@ -606,7 +694,8 @@ static void gen_profile(struct sb *b, struct rng *r)
 	if (SECTION(50))
 		sb_add(b, "\"user\":{\"nonRoot\":%s}", chance(r, 60) ? "true" : "false");
 	if (SECTION(60)) {
-		static const char *const req[] = {"pid", "ipc", "uts", "mount", "network", "cgroup"};
+		static const char *const req[] = {"pid",   "ipc",     "uts",
+		                                  "mount", "network", "cgroup"};
 		sb_add(b, "\"namespaces\":{\"required\":");
 		sb_subset(b, r, req, NELEM(req), 60);
 		sb_add(b, ",\"allowHost\":");
@@ -616,7 +705,8 @@ static void gen_profile(struct sb *b, struct rng *r)
 		sb_add(b, "}");
 	}
 	if (SECTION(60)) {
-		sb_add(b, "\"seccomp\":{\"defaultErrno\":\"%s\",\"denyErrno\":\"EPERM\",\"allow\":[",
+		sb_add(b,
+		       "\"seccomp\":{\"defaultErrno\":\"%s\",\"denyErrno\":\"EPERM\",\"allow\":[",
 		       chance(r, 50) ? "ENOSYS" : "EPERM");
 		bool f2 = true;
 		for (size_t i = 0; i < NELEM(base_calls); i++)
@@ -631,7 +721,8 @@ static void gen_profile(struct sb *b, struct rng *r)
 			}
 		for (size_t i = 0; i < NELEM(other_calls); i++)
 			if (chance(r, 20) && strcmp(other_calls[i], "no_such_syscall") &&
-			    strcmp(other_calls[i], "socketcall") && strcmp(other_calls[i], "_llseek")) {
+			    strcmp(other_calls[i], "socketcall") &&
+			    strcmp(other_calls[i], "_llseek")) {
 				sb_add(b, "%s\"%s\"", f2 ? "" : ",", other_calls[i]);
 				f2 = false;
 			}
@@ -640,9 +731,10 @@ static void gen_profile(struct sb *b, struct rng *r)
 			sb_add(b, ",\"conditional\":[");
 			size_t n = 1 + below(r, 3);
 			for (size_t i = 0; i < n; i++) {
-				sb_add(b, "%s{\"names\":[\"%s\"],\"args\":[", i ? "," : "",
-				       PICK(r, ((const char *const[]){"personality", "getpriority",
-								      "clone", "socket", "umask"})));
+				sb_add(
+				    b, "%s{\"names\":[\"%s\"],\"args\":[", i ? "," : "",
+				    PICK(r, ((const char *const[]){"personality", "getpriority",
+				                                   "clone", "socket", "umask"})));
 				gen_arg(b, r, -1);
 				sb_add(b, "]}");
 			}
@@ -673,9 +765,11 @@ static void gen_profile(struct sb *b, struct rng *r)
 		sb_add(b, "\"devices\":{\"allow\":[");
 		for (size_t i = 0; i < NELEM(dev_list); i++)
 			if (chance(r, 30)) {
-				sb_add(b, "%s{\"path\":\"%s\",\"type\":\"%s\",\"major\":%d,\"minor\":%d}",
-				       f2 ? "" : ",", dev_list[i].path, dev_list[i].type, dev_list[i].major,
-				       dev_list[i].minor);
+				sb_add(
+				    b,
+				    "%s{\"path\":\"%s\",\"type\":\"%s\",\"major\":%d,\"minor\":%d}",
+				    f2 ? "" : ",", dev_list[i].path, dev_list[i].type,
+				    dev_list[i].major, dev_list[i].minor);
 				f2 = false;
 			}
 		sb_add(b, "]}");
@@ -693,7 +787,7 @@ static void gen_profile(struct sb *b, struct rng *r)
 		for (size_t i = 0; i < NELEM(rlimit_types); i++)
 			if (chance(r, 35)) {
 				unsigned s = below(r, NELEM(rlimit_vals)),
-					 h = s + below(r, NELEM(rlimit_vals) - s);
+				         h = s + below(r, NELEM(rlimit_vals) - s);
 				sb_add(b, "%s\"%s\":{\"soft\":%s,\"hard\":%s}", f2 ? "" : ",",
 				       rlimit_types[i], rlimit_vals[s], rlimit_vals[h]);
 				f2 = false;
@@ -716,16 +810,27 @@ static void gen_profile(struct sb *b, struct rng *r)
 /* The rules in rewrite.c's order, for blame only (pal_rewrite() is what is
  * tested). */
 static const struct pal_rule *const rules[] = {
-	&pal_rule_privileged,	    &pal_rule_namespaces, &pal_rule_user,
-	&pal_rule_capabilities,	    &pal_rule_no_new_privileges, &pal_rule_seccomp,
-	&pal_rule_masked_paths,	    &pal_rule_mounts,	  &pal_rule_devices,
-	&pal_rule_sysctls,	    &pal_rule_rlimits,	  &pal_rule_hooks,
-	&pal_rule_rootfs,	    &pal_rule_preflight,  &pal_rule_annotate,
+    &pal_rule_privileged,
+    &pal_rule_namespaces,
+    &pal_rule_user,
+    &pal_rule_capabilities,
+    &pal_rule_no_new_privileges,
+    &pal_rule_seccomp,
+    &pal_rule_masked_paths,
+    &pal_rule_mounts,
+    &pal_rule_devices,
+    &pal_rule_sysctls,
+    &pal_rule_rlimits,
+    &pal_rule_hooks,
+    &pal_rule_rootfs,
+    &pal_rule_preflight,
+    &pal_rule_annotate,
 };
 
 struct kind {
 	char key[96]; /* property / rule / section */
 	size_t count;
+	size_t first_spec;
 	char example[1600];
 };
 
@@ -739,6 +844,7 @@ struct stats {
 	struct kind kinds[MAX_KINDS];
 	size_t nkinds;
 	size_t violations;
+	size_t asked, probes, timeouts; /* the model's kernel probes */
 	bool verbose;
 	bool show; /* PAL_NL_SHOW: print input, profile, output of every pair */
 };
@@ -769,11 +875,56 @@ static char *compact(yajl_val v)
 	return s;
 }
 
+/* The first place where A and B differ, as a path ("linux.seccomp.syscalls[3]"),
+ * with both values there; false when they are equal. */
+static bool first_diff(yajl_val a, yajl_val b, char *path, size_t len, yajl_val *da, yajl_val *db)
+{
+	size_t n = strlen(path);
+
+	if (pal_json_equal(a, b))
+		return false;
+	*da = a;
+	*db = b;
+	if (YAJL_IS_OBJECT(a) && YAJL_IS_OBJECT(b)) {
+		for (size_t i = 0; i < a->u.object.len; i++) {
+			yajl_val bv = pal_json_get(b, a->u.object.keys[i]);
+			snprintf(path + n, len - n, "%s%s", n ? "." : "", a->u.object.keys[i]);
+			if (!bv) {
+				*db = NULL;
+				*da = a->u.object.values[i];
+				return true;
+			}
+			if (first_diff(a->u.object.values[i], bv, path, len, da, db))
+				return true;
+		}
+		for (size_t i = 0; i < b->u.object.len; i++)
+			if (!pal_json_get(a, b->u.object.keys[i])) {
+				snprintf(path + n, len - n, "%s%s", n ? "." : "",
+				         b->u.object.keys[i]);
+				*da = NULL;
+				*db = b->u.object.values[i];
+				return true;
+			}
+		path[n] = '\0';
+		return true; /* same members, different order */
+	}
+	if (YAJL_IS_ARRAY(a) && YAJL_IS_ARRAY(b)) {
+		for (size_t i = 0; i < a->u.array.len && i < b->u.array.len; i++) {
+			snprintf(path + n, len - n, "[%zu]", i);
+			if (first_diff(a->u.array.values[i], b->u.array.values[i], path, len, da,
+			               db))
+				return true;
+		}
+		snprintf(path + n, len - n, " (length %zu vs %zu)", a->u.array.len, b->u.array.len);
+		return true;
+	}
+	return true;
+}
+
 /* Record a violation of PROPERTY blamed on RULE; the first of each kind
  * keeps an example with what is needed to replay it. */
-static void violation(struct stats *st, const char *property, const char *rule,
-		      const char *section, size_t spec, const char *profile, const char *msg,
-		      yajl_val in, yajl_val prof)
+static void violation(struct stats *st, const char *property, const char *rule, const char *section,
+                      size_t spec, const char *profile, const char *msg, yajl_val in, yajl_val prof)
 {
 	char key[96];
 	struct kind *k = NULL;
@@ -786,14 +937,16 @@ static void violation(struct stats *st, const char *property, const char *rule,
 	if (!k && st->nkinds < MAX_KINDS) {
 		k = &st->kinds[st->nkinds++];
 		snprintf(k->key, sizeof(k->key), "%s", key);
+		k->first_spec = spec;
 		snprintf(k->example, sizeof(k->example),
-			 "spec #%zu, profile %s (replay: PAL_SEED=%#" PRIx64 " PAL_ONLY=%zu): %s", spec,
-			 profile, st->seed, spec, msg);
+		         "spec #%zu, profile %s (replay: PAL_SEED=%#" PRIx64 " PAL_ONLY=%zu): %s",
+		         spec, profile, st->seed, spec, msg);
 		if (!st->verbose) {
 			/* shipped profiles are known by name */
-			char *a = compact(in), *b = prof && !strcmp(profile, "random") ? compact(prof) : NULL;
-			fprintf(stderr, "# VIOLATION %s\n#   %s\n#   input: %s\n#   profile: %s\n", key,
-				k->example, a ? a : "?", b ? b : profile);
+			char *a = compact(in),
+			     *b = prof && !strcmp(profile, "random") ? compact(prof) : NULL;
+			fprintf(stderr, "# VIOLATION %s\n#   %s\n#   input: %s\n#   profile: %s\n",
+			        key, k->example, a ? a : "?", b ? b : profile);
 			free(a);
 			free(b);
 		}
@@ -801,20 +954,21 @@ static void violation(struct stats *st, const char *property, const char *rule,
 	if (k)
 		k->count++;
 	if (st->verbose)
-		fprintf(stderr, "# VIOLATION %s: spec #%zu profile %s: %s\n", key, spec, profile, msg);
+		fprintf(stderr, "# VIOLATION %s: spec #%zu profile %s: %s\n", key, spec, profile,
+		        msg);
 }
 
 static struct pal_rewrite_ctx make_ctx(const struct pal_profile *p)
 {
 	return (struct pal_rewrite_ctx){
-		.cmd = PAL_CMD_CREATE,
-		.id = "c1",
-		.bundle = "/nonexistent-bundle",
-		.bundle_fd = -1,
-		.profile = p,
-		.mode = PAL_MODE_ENFORCE,
-		.backend = "runc",
-		.report = NULL,
+	    .cmd = PAL_CMD_CREATE,
+	    .id = "c1",
+	    .bundle = "/nonexistent-bundle",
+	    .bundle_fd = -1,
+	    .profile = p,
+	    .mode = PAL_MODE_ENFORCE,
+	    .backend = "runc",
+	    .report = NULL,
 	};
 }
 
@@ -834,13 +988,13 @@ static const char *blame_step(const struct pal_profile *p, yajl_val in, const ch
 	yajl_val cur = pal_json_dup(in);
 	const char *who = NULL;
 
-	assert_non_null(cur);
+	NL_CHECK((cur) != NULL);
 	for (size_t i = 0; i < NELEM(rules) && !who; i++) {
 		yajl_val prev = pal_json_dup(cur);
 		pal_error err = {0};
 		struct priv_result r = {0};
 
-		assert_non_null(prev);
+		NL_CHECK((prev) != NULL);
 		if (rules[i]->apply(&ctx, cur, &err) < 0) {
 			yajl_tree_free(prev);
 			break;
@@ -863,12 +1017,12 @@ static const char *blame_idempotence(const struct pal_profile *p, yajl_val out)
 	yajl_val cur = pal_json_dup(out);
 	const char *who = NULL;
 
-	assert_non_null(cur);
+	NL_CHECK((cur) != NULL);
 	for (size_t i = 0; i < NELEM(rules) && !who; i++) {
 		yajl_val prev = pal_json_dup(cur);
 		pal_error err = {0};
 
-		assert_non_null(prev);
+		NL_CHECK((prev) != NULL);
 		if (rules[i]->apply(&ctx, cur, &err) < 0 || !pal_json_equal(cur, prev))
 			who = rules[i]->name;
 		yajl_tree_free(prev);
@@ -879,7 +1033,7 @@ static const char *blame_idempotence(const struct pal_profile *p, yajl_val out)
 
 /* "rule R: refused by profile "P" (rule R): FIELD: why; select ..." */
 static bool parse_refusal(const char *msg, const char *profile, char *rule, size_t rl, char *field,
-			  size_t fl)
+                          size_t fl)
 {
 	char head[200];
 	const char *p, *q;
@@ -929,35 +1083,38 @@ static void check_pair(struct stats *st, size_t idx, yajl_val spec, const struct
 	struct priv_result r = {0};
 	char rule[40], field[200], msg[1200];
 
-	assert_non_null(out);
+	NL_CHECK((out) != NULL);
 	st->pairs++;
 	if (st->show) {
 		char *a = compact(spec), *b = compact(p->tree);
 		fprintf(stderr, "# SHOW profile %s\n#   input:   %s\n#   profile: %s\n", p->name, a,
-			strcmp(p->name, "random") ? p->name : b);
+		        strcmp(p->name, "random") ? p->name : b);
 		free(a);
 		free(b);
 	}
 	if (pal_rewrite(&ctx, out, &err) < 0) {
 		if (st->show)
 			fprintf(stderr, "#   error:   %s\n", err.msg);
-		if (err.errnum == EPERM && parse_refusal(err.msg, p->name, rule, sizeof(rule), field,
-							 sizeof(field))) {
+		if (err.errnum == EPERM &&
+		    parse_refusal(err.msg, p->name, rule, sizeof(rule), field, sizeof(field))) {
 			size_t ri = rule_index(rule);
 			st->refused++;
 			if (ri == NELEM(rules)) {
-				snprintf(msg, sizeof(msg), "refusal names unknown rule: %s", err.msg);
-				violation(st, "refusal", rule, "-", idx, p->name, msg, spec, p->tree);
+				snprintf(msg, sizeof(msg), "refusal names unknown rule: %s",
+				         err.msg);
+				violation(st, "refusal", rule, "-", idx, p->name, msg, spec,
+				          p->tree);
 			} else {
 				st->refused_by[ri]++;
 				if (!refusal_justified(rule, spec, p->tree)) {
 					st->unjustified_by[ri]++;
 					snprintf(msg, sizeof(msg),
-						 "refused but the model sees nothing the profile forbids "
-						 "there: %s",
-						 err.msg);
-					violation(st, "refusal unjustified?", rule, field, idx, p->name,
-						  msg, spec, p->tree);
+					         "refused but the model sees nothing the profile "
+					         "forbids "
+					         "there: %s",
+					         err.msg);
+					violation(st, "refusal unjustified?", rule, field, idx,
+					          p->name, msg, spec, p->tree);
 				}
 			}
 		} else {
@@ -967,7 +1124,7 @@ static void check_pair(struct stats *st, size_t idx, yajl_val spec, const struct
 			if (strchr(rule, ':'))
 				*strchr(rule, ':') = '\0';
 			snprintf(msg, sizeof(msg), "error (errno %d) on a well-formed spec: %s",
-				 err.errnum, err.msg);
+			         err.errnum, err.msg);
 			violation(st, "error", rule, "-", idx, p->name, msg, spec, p->tree);
 		}
 		yajl_tree_free(out);
@@ -982,29 +1139,43 @@ static void check_pair(struct stats *st, size_t idx, yajl_val spec, const struct
 	priv_le_input(out, spec, &r);
 	for (size_t k = 0; k < r.n; k++) {
 		const char *who = blame_step(p, spec, r.v[k].section);
-		violation(st, "OUTPUT <= INPUT", who ? who : "(no single rule)", r.v[k].section, idx,
-			  p->name, r.v[k].msg, spec, p->tree);
+		violation(st, "OUTPUT <= INPUT", who ? who : "(no single rule)", r.v[k].section,
+		          idx, p->name, r.v[k].msg, spec, p->tree);
 	}
 	memset(&r, 0, sizeof(r));
 	priv_le_profile(out, p->tree, &r);
 	for (size_t k = 0; k < r.n; k++)
-		violation(st, "OUTPUT <= PROFILE", priv_section_rule(r.v[k].section), r.v[k].section,
-			  idx, p->name, r.v[k].msg, spec, p->tree);
+		violation(st, "OUTPUT <= PROFILE", priv_section_rule(r.v[k].section),
+		          r.v[k].section, idx, p->name, r.v[k].msg, spec, p->tree);
 
 	again = pal_json_dup(out);
-	assert_non_null(again);
+	NL_CHECK((again) != NULL);
 	if (pal_rewrite(&ctx, again, &err) < 0) {
 		snprintf(msg, sizeof(msg), "rewriting the output fails: %s", err.msg);
-		violation(st, "idempotence", blame_idempotence(p, out) ?: "?", "-", idx, p->name, msg,
-			  spec, p->tree);
+		violation(st, "idempotence", blame_idempotence(p, out) ?: "?", "-", idx, p->name,
+		          msg, spec, p->tree);
 	} else if (!pal_json_equal(again, out)) {
-		char *a = compact(out), *b = compact(again);
-		snprintf(msg, sizeof(msg), "second rewrite differs:\n#   once:  %.500s\n#   twice: %.500s",
-			 a, b);
+		char path[256] = "";
+		yajl_val da = NULL, db = NULL;
+		char *a, *b;
+
+		first_diff(out, again, path, sizeof(path), &da, &db);
+		a = da ? compact(da) : strdup("(absent)");
+		b = db ? compact(db) : strdup("(absent)");
+		snprintf(
+		    msg, sizeof(msg),
+		    "second rewrite differs at %.200s:\n#     once:  %.400s\n#     twice: %.400s",
+		    path, a ? a : "?", b ? b : "?");
 		free(a);
 		free(b);
-		violation(st, "idempotence", blame_idempotence(p, out) ?: "?", "-", idx, p->name, msg,
-			  spec, p->tree);
+		violation(st, "idempotence", blame_idempotence(p, out) ?: "?", "-", idx, p->name,
+		          msg, spec, p->tree);
+		/* and does the second pass loosen what the first produced? */
+		memset(&r, 0, sizeof(r));
+		priv_le_input(again, out, &r);
+		for (size_t k = 0; k < r.n; k++)
+			violation(st, "TWICE <= ONCE", blame_idempotence(p, out) ?: "?",
+			          r.v[k].section, idx, p->name, r.v[k].msg, spec, p->tree);
 	}
 	yajl_tree_free(again);
 	yajl_tree_free(out);
@@ -1081,8 +1252,11 @@ static yajl_val parse_text(const char *text, size_t len, const char *what)
 	pal_error err = {0};
 	yajl_val v = NULL;
 
-	if (pal_json_parse(text, len, what, &v, &err) < 0)
-		fail_msg("generated %s is not valid JSON (generator bug): %s\n%s", what, err.msg, text);
+	if (pal_json_parse(text, len, what, &v, &err) < 0) {
+		fprintf(stderr, "# generated %s is not valid JSON (generator bug): %s\n%s\n", what,
+		        err.msg, text);
+		NL_CHECK(!"generator bug");
+	}
 	return v;
 }
 
@@ -1091,17 +1265,18 @@ static yajl_val parse_text(const char *text, size_t len, const char *what)
 static void report(const struct stats *st, double secs)
 {
 	fprintf(stderr,
-		"# seed %#" PRIx64 ": %zu pairs in %.2f s: %zu rewritten, %zu refused, %zu errors; "
-		"%zu violations of %zu kinds\n",
-		st->seed, st->pairs, secs, st->ok, st->refused, st->errors, st->violations,
-		st->nkinds);
+	        "# seed %#" PRIx64 ": %zu pairs in %.2f s: %zu rewritten, %zu refused, %zu errors; "
+	        "%zu violations of %zu kinds\n",
+	        st->seed, st->pairs, secs, st->ok, st->refused, st->errors, st->violations,
+	        st->nkinds);
 	for (size_t i = 0; i < NELEM(rules); i++)
 		if (st->refused_by[i])
-			fprintf(stderr, "#   refused by %-18s %6zu (unjustified by the model: %zu)\n",
-				rules[i]->name, st->refused_by[i], st->unjustified_by[i]);
+			fprintf(stderr,
+			        "#   refused by %-18s %6zu (unjustified by the model: %zu)\n",
+			        rules[i]->name, st->refused_by[i], st->unjustified_by[i]);
 	for (size_t i = 0; i < st->nkinds; i++)
 		fprintf(stderr, "#   %6zu x %s\n#            first: %.400s\n", st->kinds[i].count,
-			st->kinds[i].key, st->kinds[i].example);
+		        st->kinds[i].key, st->kinds[i].example);
 }
 
 static double now(void)
@@ -1112,23 +1287,10 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void never_loosen(void **state)
+static void run_specs(struct stats *st, const struct shipped *ship, uint64_t n, uint64_t only,
+                      unsigned worker, unsigned nworkers)
 {
-	struct stats *st = calloc(1, sizeof(*st));
-	struct shipped ship;
-	uint64_t n = env_u64("PAL_SPECS", 10000);
-	uint64_t only = env_u64("PAL_ONLY", UINT64_MAX);
-	double t0 = now();
-	(void)state;
-
-	assert_non_null(st);
-	st->seed = env_u64("PAL_SEED", 0x5eed);
-	st->verbose = getenv("PAL_NL_VERBOSE") != NULL;
-	st->show = getenv("PAL_NL_SHOW") != NULL;
-	load_shipped(&ship);
-	if (!ship.n)
-		fprintf(stderr, "# no shipped profiles found (PAL_PROFILES): random profiles only\n");
-	for (uint64_t i = 0; i < n; i++) {
+	for (uint64_t i = worker; i < n; i += nworkers) {
 		struct rng r = {.s = st->seed ^ (i * 0xd1b54a32d192ed03ULL)};
 		struct sb sb = {0}, pb = {0};
 		struct pal_profile rp = {0};
@@ -1143,31 +1305,142 @@ static void never_loosen(void **state)
 		rp.tree = parse_text(pb.buf, pb.len, "profile");
 		rp.mode = PAL_MODE_ENFORCE;
 		check_pair(st, (size_t)i, spec, &rp);
-		for (size_t k = 0; k < ship.n; k++)
-			check_pair(st, (size_t)i, spec, &ship.p[k]);
+		for (size_t k = 0; k < ship->n; k++)
+			check_pair(st, (size_t)i, spec, &ship->p[k]);
 		yajl_tree_free(rp.tree);
 		yajl_tree_free(spec);
 		free(sb.buf);
 		free(pb.buf);
 	}
-	report(st, now() - t0);
-	fprintf(stderr, "# %zu ambiguous seccomp comparisons settled by the kernel\n",
-		priv_kernel_asked);
+	st->asked = priv_kernel_asked;
+	st->probes = priv_kernel_probes;
+	st->timeouts = priv_kernel_timeouts;
+}
+
+/* Add worker W's findings to T; of two examples of a kind the one of the
+ * lower spec number stays, so the report does not depend on scheduling. */
+static void merge(struct stats *t, const struct stats *w)
+{
+	t->pairs += w->pairs;
+	t->ok += w->ok;
+	t->refused += w->refused;
+	t->errors += w->errors;
+	t->violations += w->violations;
+	t->asked += w->asked;
+	t->probes += w->probes;
+	t->timeouts += w->timeouts;
+	for (size_t i = 0; i < NELEM(rules); i++) {
+		t->refused_by[i] += w->refused_by[i];
+		t->unjustified_by[i] += w->unjustified_by[i];
+	}
+	for (size_t i = 0; i < w->nkinds; i++) {
+		struct kind *k = NULL;
+		for (size_t j = 0; j < t->nkinds && !k; j++)
+			if (!strcmp(t->kinds[j].key, w->kinds[i].key))
+				k = &t->kinds[j];
+		if (!k) {
+			if (t->nkinds == MAX_KINDS)
+				continue;
+			t->kinds[t->nkinds++] = w->kinds[i];
+			continue;
+		}
+		k->count += w->kinds[i].count;
+		if (w->kinds[i].first_spec < k->first_spec) {
+			memcpy(k->example, w->kinds[i].example, sizeof(k->example));
+			k->first_spec = w->kinds[i].first_spec;
+		}
+	}
+}
+
+static int cmp_kind(const void *a, const void *b)
+{
+	const struct kind *x = a, *y = b;
+
+	return (x->first_spec > y->first_spec) - (x->first_spec < y->first_spec);
+}
+
+static void never_loosen(void **state)
+{
+	uint64_t n = env_u64("PAL_SPECS", 10000);
+	uint64_t only = env_u64("PAL_ONLY", UINT64_MAX);
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	unsigned nw = (unsigned)env_u64("PAL_JOBS", cpus < 1 ? 1 : cpus > 8 ? 8 : (uint64_t)cpus);
+	struct stats *ws, *total = calloc(1, sizeof(*total));
+	struct shipped ship;
+	double t0 = now();
+	bool crashed = false;
+	(void)state;
+
+	NL_CHECK(total != NULL);
+	if (only != UINT64_MAX || nw < 1)
+		nw = 1;
+	ws =
+	    mmap(NULL, nw * sizeof(*ws), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	NL_CHECK(ws != MAP_FAILED);
+	memset(ws, 0, nw * sizeof(*ws));
+	total->seed = env_u64("PAL_SEED", 0x5eed);
+	load_shipped(&ship);
+	if (!ship.n)
+		fprintf(stderr,
+		        "# no shipped profiles found (PAL_PROFILES): random profiles only\n");
+	/* workers: the specs are independent, and fork keeps the engine's and
+	 * the model's static state private to each */
+	for (unsigned w = 0; w < nw; w++) {
+		pid_t pid = fork();
+		NL_CHECK(pid >= 0);
+		if (pid == 0) {
+			static const int sigs[] = {SIGSYS, SIGSEGV, SIGILL,
+			                           SIGFPE, SIGBUS,  SIGABRT};
+			for (size_t i = 0; i < NELEM(sigs); i++)
+				signal(sigs[i], SIG_DFL);
+			in_worker = true;
+			ws[w].seed = total->seed;
+			ws[w].verbose = getenv("PAL_NL_VERBOSE") != NULL;
+			ws[w].show = getenv("PAL_NL_SHOW") != NULL;
+			run_specs(&ws[w], &ship, n, only, w, nw);
+			fflush(stderr);
+			_exit(0);
+		}
+	}
+	for (unsigned w = 0; w < nw; w++) {
+		int status;
+		pid_t pid = wait(&status);
+		NL_CHECK(pid > 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fprintf(stderr,
+			        "# a worker died (status %#x): its specs are not all checked\n",
+			        status);
+			crashed = true;
+		}
+	}
+	for (unsigned w = 0; w < nw; w++)
+		merge(total, &ws[w]);
+	munmap(ws, nw * sizeof(*ws));
+	qsort(total->kinds, total->nkinds, sizeof(total->kinds[0]), cmp_kind);
+	report(total, now() - t0);
+	fprintf(
+	    stderr,
+	    "# %u workers; %zu ambiguous seccomp comparisons settled by the kernel (%zu probes, "
+	    "%zu timed out)\n",
+	    nw, total->asked, total->probes, total->timeouts);
 	free_shipped(&ship);
-	if (st->nkinds) {
-		fprintf(stderr, "# replay one: PAL_SEED=%#" PRIx64 " PAL_ONLY=<spec>\n", st->seed);
-		free(st);
+	if (total->nkinds || crashed) {
+		fprintf(stderr, "# replay one: PAL_SEED=%#" PRIx64 " PAL_ONLY=<spec>\n",
+		        total->seed);
+		free(total);
 		fail_msg("never-loosen: violations (see above)");
 	}
-	free(st);
+	free(total);
 }
 
 /* ------------------------------------------------------------- the model vs the kernel */
 
 /* What a call is seen to do: executed, failed with an errno, killed. */
-#define OBS_EXEC 0
+#define OBS_EXEC     0
 #define OBS_ERRNO(e) (1000 + (e))
-#define OBS_SIGSYS 2000
+#define OBS_SIGSYS   2000
+
+#define KERNEL_TIMEOUT 2 /* seconds for libseccomp to build and load a filter */
 
 static int expected_obs(uint32_t act)
 {
@@ -1196,8 +1469,12 @@ static int kernel_run(const struct priv_filter *f, const struct kjob *jobs, size
 {
 	size_t sz = (n + 1) * sizeof(int);
 	int *shared = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	const int keep[] = {SCMP_SYS(exit_group), SCMP_SYS(exit), SCMP_SYS(clone), SCMP_SYS(wait4),
-			    -1};
+	/* exit_group, clone, wait4: the child's own; munmap, brk, madvise:
+	 * free() inside seccomp_load() after the filter is live (a TRAP there
+	 * killed the child now and then, depending on the heap) */
+	const int keep[] = {
+	    SCMP_SYS(exit_group), SCMP_SYS(exit), SCMP_SYS(clone),   SCMP_SYS(wait4),
+	    SCMP_SYS(munmap),     SCMP_SYS(brk),  SCMP_SYS(madvise), -1};
 	int status, rc;
 	pid_t pid;
 
@@ -1211,6 +1488,7 @@ static int kernel_run(const struct priv_filter *f, const struct kjob *jobs, size
 		static const int sigs[] = {SIGSYS, SIGSEGV, SIGILL, SIGFPE, SIGBUS};
 		for (size_t i = 0; i < NELEM(sigs); i++)
 			signal(sigs[i], SIG_DFL);
+		alarm(KERNEL_TIMEOUT); /* libseccomp can take exponential time */
 		rc = priv_filter_load(f, keep);
 		if (rc < 0) {
 			shared[n] = rc;
@@ -1218,10 +1496,12 @@ static int kernel_run(const struct priv_filter *f, const struct kjob *jobs, size
 		}
 		/* from here on: raw system calls only, the filter is live */
 		for (size_t i = 0; i < n; i++) {
+			shared[n] = 100000 + (int)i; /* progress, for a post-mortem */
 			long g = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
 			if (g == 0) {
-				long r = syscall(jobs[i].nr, jobs[i].a[0], jobs[i].a[1], jobs[i].a[2],
-						 jobs[i].a[3], jobs[i].a[4], jobs[i].a[5]);
+				long r =
+				    syscall(jobs[i].nr, jobs[i].a[0], jobs[i].a[1], jobs[i].a[2],
+				            jobs[i].a[3], jobs[i].a[4], jobs[i].a[5]);
 				int e = errno;
 				syscall(SYS_exit_group, r >= 0 ? 0 : (e > 0 && e < 255 ? e : 255));
 			}
@@ -1230,10 +1510,12 @@ static int kernel_run(const struct priv_filter *f, const struct kjob *jobs, size
 				continue;
 			}
 			if (WIFSIGNALED(status))
-				shared[i] = WTERMSIG(status) == SIGSYS ? OBS_SIGSYS : -WTERMSIG(status);
+				shared[i] =
+				    WTERMSIG(status) == SIGSYS ? OBS_SIGSYS : -WTERMSIG(status);
 			else {
 				int c = WEXITSTATUS(status);
-				shared[i] = (c == 0 || c == ESRCH || c == EINVAL) ? OBS_EXEC : OBS_ERRNO(c);
+				shared[i] =
+				    (c == 0 || c == ESRCH || c == EINVAL) ? OBS_EXEC : OBS_ERRNO(c);
 			}
 		}
 		shared[n] = 0;
@@ -1241,20 +1523,32 @@ static int kernel_run(const struct priv_filter *f, const struct kjob *jobs, size
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	rc = shared[n];
+	if (WIFSIGNALED(status)) {
+		rc = WTERMSIG(status) == SIGALRM ? -ETIMEDOUT : -EINTR;
+		if (rc == -EINTR)
+			fprintf(stderr, "# kernel_run: child killed by signal %d after %d calls\n",
+			        WTERMSIG(status), shared[n]);
+	}
 	memcpy(obs, shared, n * sizeof(int));
 	munmap(shared, sz);
 	return rc;
 }
 
 struct kstats {
-	size_t filters, calls, disagree, skipped, ambiguous;
+	size_t filters, calls, disagree, skipped, ambiguous, timeouts;
+	double slowest; /* seconds: load plus the calls */
+	char slowest_what[64];
 };
+
+#define STR_(x) #x
+#define STR(x)  STR_(x)
 
 /* Check F's model against the kernel on the harmless probes. */
 static void kernel_check(struct kstats *ks, const struct priv_filter *f, const char *what,
-			 yajl_val json)
+                         yajl_val json)
 {
 	bool shown = false;
+	double t0, t1;
 	struct kjob jobs[160];
 	int obs[160];
 	size_t n = 0;
@@ -1278,12 +1572,32 @@ static void kernel_check(struct kstats *ks, const struct priv_filter *f, const c
 		}
 		free(v);
 	}
+	t0 = now();
 	rc = kernel_run(f, jobs, n, obs);
+	t1 = now() - t0;
+	if (t1 > ks->slowest) {
+		ks->slowest = t1;
+		snprintf(ks->slowest_what, sizeof(ks->slowest_what), "%s", what);
+	}
+	if (rc == -ETIMEDOUT) {
+		/* not the model's business: never_loosen reports such outputs */
+		ks->timeouts++;
+		fprintf(stderr,
+		        "# KERNEL: %s: libseccomp took more than " STR(
+		            KERNEL_TIMEOUT) " s to load the filter (skipped)\n",
+		        what);
+		return;
+	}
 	if (rc < 0) {
+		char *j = compact(json);
 		/* libseccomp refused what the model accepted */
 		ks->disagree++;
-		fprintf(stderr, "# KERNEL: %s: libseccomp refuses the filter the model accepts: %s\n",
-			what, strerror(-rc));
+		fprintf(stderr, "# KERNEL: %s: libseccomp %s the filter: %s\n#   filter: %s\n",
+		        what,
+		        rc == -ETIMEDOUT ? "took more than " STR(KERNEL_TIMEOUT) " s to load"
+		                         : "refuses",
+		        strerror(-rc), j ? j : "?");
+		free(j);
 		return;
 	}
 	ks->filters++;
@@ -1307,11 +1621,12 @@ static void kernel_check(struct kstats *ks, const struct priv_filter *f, const c
 			ks->disagree++;
 			if (ks->disagree <= 10)
 				fprintf(stderr,
-					"# KERNEL: %s: %s(%#" PRIx64 ", %#" PRIx64 ", %#" PRIx64
-					"): kernel %d, model %s%s\n",
-					what, name ? name : "?", jobs[i].a[0], jobs[i].a[1], jobs[i].a[2],
-					obs[i], priv_action_name(o.act[0], b1, sizeof(b1)),
-					o.n > 1 ? " (or others)" : "");
+				        "# KERNEL: %s: %s(%#" PRIx64 ", %#" PRIx64 ", %#" PRIx64
+				        "): kernel %d, model %s%s\n",
+				        what, name ? name : "?", jobs[i].a[0], jobs[i].a[1],
+				        jobs[i].a[2], obs[i],
+				        priv_action_name(o.act[0], b1, sizeof(b1)),
+				        o.n > 1 ? " (or others)" : "");
 			free(name);
 			if (!shown && ks->disagree <= 10) {
 				char *j = compact(json);
@@ -1329,11 +1644,14 @@ static void kernel_agrees(void **state)
 	struct shipped ship;
 	uint64_t seed = env_u64("PAL_SEED", 0x5eed);
 	uint64_t n = env_u64("PAL_KERNEL_SPECS", 300);
+	uint64_t only = env_u64("PAL_ONLY", UINT64_MAX);
 	double t0 = now();
 	char why[160];
 	(void)state;
 
 	load_shipped(&ship);
+	if (only != UINT64_MAX)
+		n = only + 1;
 	for (uint64_t i = 0; i < n; i++) {
 		struct rng r = {.s = seed ^ (i * 0xd1b54a32d192ed03ULL)};
 		struct sb sb = {0}, pb = {0};
@@ -1343,11 +1661,14 @@ static void kernel_agrees(void **state)
 		struct priv_filter *f;
 		char what[64];
 
+		if (only != UINT64_MAX && i != only)
+			continue;
 		gen_spec(&sb, &r);
 		spec = parse_text(sb.buf, sb.len, "spec");
 		gen_profile(&pb, &r);
 		rp.tree = parse_text(pb.buf, pb.len, "profile");
-		f = priv_filter_compile(pal_json_getp(spec, "linux", "seccomp", NULL), why, sizeof(why));
+		f = priv_filter_compile(pal_json_getp(spec, "linux", "seccomp", NULL), why,
+		                        sizeof(why));
 		if (f && !pal_json_getp(spec, "linux", "seccomp", NULL)) {
 			priv_filter_free(f);
 			f = NULL; /* no filter: nothing to compare */
@@ -1369,13 +1690,14 @@ static void kernel_agrees(void **state)
 			assert_non_null(out);
 			if (pal_rewrite(&ctx, out, &err) == 0 &&
 			    pal_json_getp(out, "linux", "seccomp", NULL)) {
-				f = priv_filter_compile(pal_json_getp(out, "linux", "seccomp", NULL), why,
-							sizeof(why));
+				f = priv_filter_compile(
+				    pal_json_getp(out, "linux", "seccomp", NULL), why, sizeof(why));
 				if (f) {
-					snprintf(what, sizeof(what), "spec #%" PRIu64 " output under %s",
-						 i, ps[k]->name);
+					snprintf(what, sizeof(what),
+					         "spec #%" PRIu64 " output under %s", i,
+					         ps[k]->name);
 					kernel_check(&ks, f, what,
-						     pal_json_getp(out, "linux", "seccomp", NULL));
+					             pal_json_getp(out, "linux", "seccomp", NULL));
 					priv_filter_free(f);
 				}
 			}
@@ -1387,10 +1709,13 @@ static void kernel_agrees(void **state)
 		free(pb.buf);
 	}
 	free_shipped(&ship);
-	fprintf(stderr,
-		"# kernel check: %zu filters loaded, %zu calls (%zu ambiguous in the model, settled "
-		"by the getppid probe), %zu disagreements, %zu skipped (notify), %.2f s\n",
-		ks.filters, ks.calls, ks.ambiguous, ks.disagree, ks.skipped, now() - t0);
+	fprintf(
+	    stderr,
+	    "# kernel check: %zu filters loaded, %zu calls (%zu ambiguous in the model, settled "
+	    "by the getppid probe), %zu disagreements, %zu skipped (notify), %zu too slow to "
+	    "load, %.2f s\n",
+	    ks.filters, ks.calls, ks.ambiguous, ks.disagree, ks.skipped, ks.timeouts, now() - t0);
+	fprintf(stderr, "# slowest filter: %s, %.3f s\n", ks.slowest_what, ks.slowest);
 	assert_true(ks.filters > 0);
 	assert_int_equal(ks.disagree, 0);
 }
@@ -1404,140 +1729,177 @@ struct model_case {
 };
 
 #define CAPS(x) "{\"process\":{\"capabilities\":{\"bounding\":[" x "]}}}"
-#define SC(x) "{\"linux\":{\"seccomp\":" x "}}"
-#define DENY_KEYCTL "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"keyctl\"],\"action\":\"SCMP_ACT_ERRNO\"}]}"
+#define SC(x)   "{\"linux\":{\"seccomp\":" x "}}"
+#define DENY_KEYCTL                                                                                \
+	"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"keyctl\"],\"action\":"  \
+	"\"SCMP_ACT_ERRNO\"}]}"
 
 static const struct model_case model_cases[] = {
-	{"caps equal", CAPS("\"CAP_KILL\""), CAPS("\"CAP_KILL\""), NULL, NULL},
-	{"caps fewer", CAPS("\"CAP_KILL\",\"CAP_CHOWN\""), CAPS("\"CAP_KILL\""), NULL, NULL},
-	{"cap added", CAPS("\"CAP_KILL\""), CAPS("\"CAP_KILL\",\"CAP_SYS_ADMIN\""), NULL,
-	 "capabilities"},
-	{"capabilities removed = none (runc 1.1)", CAPS("\"CAP_KILL\""), "{\"process\":{}}", NULL, NULL},
-	{"capabilities added to none", "{\"process\":{}}", CAPS("\"CAP_KILL\""), NULL, "capabilities"},
-	{"nnp turned off", "{\"process\":{\"noNewPrivileges\":true}}",
-	 "{\"process\":{\"noNewPrivileges\":false}}", NULL, "no_new_privileges"},
-	{"nnp turned on", "{\"process\":{}}", "{\"process\":{\"noNewPrivileges\":true}}", NULL, NULL},
-	{"user changed", "{\"process\":{\"user\":{\"uid\":0,\"gid\":0}}}",
-	 "{\"process\":{\"user\":{\"uid\":1000,\"gid\":0}}}", NULL, "user"},
-	{"ns path changed", "{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}",
-	 "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}]}}", NULL,
-	 "namespaces"},
-	{"ns dropped", "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}",
-	 "{\"linux\":{\"namespaces\":[]}}", NULL, "namespaces"},
-	{"ns added", "{\"linux\":{\"namespaces\":[]}}",
-	 "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}", NULL, NULL},
-	{"mount nosuid dropped",
-	 "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/s\",\"options\":[\"rbind\",\"nosuid\"]}]}",
-	 "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/s\",\"options\":[\"rbind\"]}]}",
-	 NULL, "mounts"},
-	{"mount rw added",
-	 "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/s\",\"options\":[\"ro\"]}]}",
-	 "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/s\",\"options\":[\"ro\",\"rw\"]}]}",
-	 NULL, "mounts"},
-	{"mount shared dropped, nodev added",
-	 "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/s\",\"options\":[\"rbind\",\"rshared\"]}]}",
-	 "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/s\",\"options\":[\"rbind\",\"nodev\",\"rprivate\"]}]}",
-	 NULL, NULL},
-	{"mount added", "{\"mounts\":[]}",
-	 "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/\",\"options\":[\"rbind\"]}]}",
-	 NULL, "mounts"},
-	{"masked path dropped", "{\"linux\":{\"maskedPaths\":[\"/proc/kcore\"]}}",
-	 "{\"linux\":{\"maskedPaths\":[]}}", NULL, "maskedPaths"},
-	{"readonly path dropped", "{\"linux\":{\"readonlyPaths\":[\"/proc/sys\"]}}", "{\"linux\":{}}",
-	 NULL, "readonlyPaths"},
-	{"device node added", "{\"linux\":{}}",
-	 "{\"linux\":{\"devices\":[{\"path\":\"/dev/mem\",\"type\":\"c\",\"major\":1,\"minor\":1}]}}",
-	 NULL, "devices"},
-	{"devcg deny-all dropped",
-	 "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}",
-	 "{\"linux\":{\"resources\":{\"devices\":[]}}}", NULL, "devices"},
-	{"devcg allow narrowed",
-	 "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":10,\"access\":\"rwm\"}]}}}",
-	 "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\",\"major\":10,\"minor\":229,\"access\":\"rw\"}]}}}",
-	 NULL, NULL},
-	{"sysctl added", "{\"linux\":{\"sysctl\":{}}}",
-	 "{\"linux\":{\"sysctl\":{\"kernel.core_pattern\":\"|/x\"}}}", NULL, "sysctls"},
-	{"rlimit raised", "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1024,\"hard\":1024}]}}",
-	 "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1024,\"hard\":4096}]}}", NULL,
-	 "rlimits"},
-	{"rlimit dropped", "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1024,\"hard\":1024}]}}",
-	 "{\"process\":{\"rlimits\":[]}}", NULL, "rlimits"},
-	{"rlimit u64 max kept",
-	 "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_AS\",\"soft\":18446744073709551615,\"hard\":18446744073709551615}]}}",
-	 "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_AS\",\"soft\":4096,\"hard\":18446744073709551615}]}}",
-	 NULL, NULL},
-	{"hook added", "{\"hooks\":{}}", "{\"hooks\":{\"prestart\":[{\"path\":\"/tmp/evil\"}]}}", NULL,
-	 "hooks"},
-	{"readonly off", "{\"root\":{\"readonly\":true}}", "{\"root\":{\"readonly\":false}}", NULL,
-	 "rootfs"},
-	{"seccomp deny removed", SC(DENY_KEYCTL),
-	 SC("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[]}"), NULL, "seccomp"},
-	{"seccomp filter removed", SC(DENY_KEYCTL), "{\"linux\":{}}", NULL, "seccomp"},
-	{"seccomp same", SC(DENY_KEYCTL), SC(DENY_KEYCTL), NULL, NULL},
-	{"seccomp errno changed", SC(DENY_KEYCTL),
-	 SC("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"keyctl\"],\"action\":\"SCMP_ACT_KILL_PROCESS\"}]}"),
-	 NULL, NULL},
-	{"seccomp conditional allow widened",
-	 SC("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}]}"),
-	 SC("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_LE\"}]}]}"),
-	 NULL, "seccomp"},
-	{"seccomp trace -> allow",
-	 SC("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"ptrace\"],\"action\":\"SCMP_ACT_TRACE\"}]}"),
-	 SC("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[]}"), NULL, "seccomp"},
-	{"seccomp repeated index is OR (runc)",
-	 SC("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"},{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}]}"),
-	 SC("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]},{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}"),
-	 NULL, NULL},
-	{"seccomp spec_allow flag added", SC(DENY_KEYCTL),
-	 SC("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"],\"syscalls\":[{\"names\":[\"keyctl\"],\"action\":\"SCMP_ACT_ERRNO\"}]}"),
-	 NULL, "seccomp"},
-	/* against a profile */
-	{"profile caps", NULL, CAPS("\"CAP_KILL\",\"CAP_NET_RAW\""),
-	 "{\"capabilities\":{\"allow\":[\"CAP_KILL\"]}}", "capabilities"},
-	{"profile caps absent = none", NULL, "{\"process\":{}}",
-	 "{\"capabilities\":{\"allow\":[\"CAP_KILL\"]}}", NULL},
-	{"profile nnp", NULL, "{\"process\":{}}", "{\"noNewPrivileges\":true}", "no_new_privileges"},
-	{"profile nonRoot", NULL, "{\"process\":{\"user\":{\"uid\":0}}}", "{\"user\":{\"nonRoot\":true}}",
-	 "user"},
-	{"profile nonRoot ok", NULL, "{\"process\":{\"user\":{\"uid\":1000}}}",
-	 "{\"user\":{\"nonRoot\":true}}", NULL},
-	{"profile ns required", NULL, "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}",
-	 "{\"namespaces\":{\"required\":[\"pid\",\"network\"]}}", "namespaces"},
-	{"profile ns host path", NULL,
-	 "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}]}}",
-	 "{\"namespaces\":{\"required\":[\"network\"]}}", "namespaces"},
-	{"profile ns host path allowed", NULL,
-	 "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}]}}",
-	 "{\"namespaces\":{\"required\":[\"network\"],\"allowHost\":[\"network\"]}}", NULL},
-	{"profile denied host path below", NULL,
-	 "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/etc/ssl\",\"options\":[\"rbind\"]}]}",
-	 "{\"mounts\":{\"denyHostPaths\":[\"/etc\"]}}", "mounts"},
-	{"profile root denies only root", NULL,
-	 "{\"mounts\":[{\"destination\":\"/m\",\"source\":\"/srv\",\"options\":[\"rbind\",\"nosuid\"]}]}",
-	 "{\"mounts\":{\"denyHostPaths\":[\"/\"],\"forceOptions\":[\"nosuid\"]}}", NULL},
-	{"profile force options", NULL,
-	 "{\"mounts\":[{\"destination\":\"/m\",\"source\":\"/srv\",\"options\":[\"rbind\"]}]}",
-	 "{\"mounts\":{\"forceOptions\":[\"nosuid\"]}}", "mounts"},
-	{"profile sysctl prefix", NULL, "{\"linux\":{\"sysctl\":{\"net.ipv4.conf.all.x\":\"1\"}}}",
-	 "{\"sysctls\":{\"allow\":[],\"allowPrefixes\":[\"net.ipv4.conf.\"]}}", NULL},
-	{"profile sysctl denied", NULL, "{\"linux\":{\"sysctl\":{\"kernel.core_pattern\":\"1\"}}}",
-	 "{\"sysctls\":{\"allow\":[],\"allowPrefixes\":[\"net.\"]}}", "sysctls"},
-	{"profile rlimit max", NULL,
-	 "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1024,\"hard\":8192}]}}",
-	 "{\"rlimits\":{\"max\":{\"RLIMIT_NOFILE\":{\"soft\":1024,\"hard\":4096}}}}", "rlimits"},
-	{"profile hooks", NULL, "{\"hooks\":{\"prestart\":[{\"path\":\"/tmp/evil\"}]}}",
-	 "{\"hooks\":{\"allow\":[]}}", "hooks"},
-	{"profile readonly", NULL, "{\"root\":{}}", "{\"rootfs\":{\"readonly\":true}}", "rootfs"},
-	{"profile seccomp absent filter", NULL, "{\"linux\":{}}",
-	 "{\"seccomp\":{\"allow\":[\"read\"]}}", "seccomp"},
-	{"profile seccomp within", NULL,
-	 SC("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],\"action\":\"SCMP_ACT_ALLOW\"},{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}]}"),
-	 "{\"seccomp\":{\"allow\":[\"read\"],\"conditional\":[{\"names\":[\"personality\"],\"args\":[{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}]}}",
-	 NULL},
-	{"profile seccomp conditional made unconditional", NULL,
-	 SC("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\"}]}"),
-	 "{\"seccomp\":{\"allow\":[],\"conditional\":[{\"names\":[\"personality\"],\"args\":[{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}]}}",
-	 "seccomp"},
+    {"caps equal", CAPS("\"CAP_KILL\""), CAPS("\"CAP_KILL\""), NULL, NULL},
+    {"caps fewer", CAPS("\"CAP_KILL\",\"CAP_CHOWN\""), CAPS("\"CAP_KILL\""), NULL, NULL},
+    {"cap added", CAPS("\"CAP_KILL\""), CAPS("\"CAP_KILL\",\"CAP_SYS_ADMIN\""), NULL,
+     "capabilities"},
+    {"capabilities removed = none (runc 1.1)", CAPS("\"CAP_KILL\""), "{\"process\":{}}", NULL,
+     NULL},
+    {"capabilities added to none", "{\"process\":{}}", CAPS("\"CAP_KILL\""), NULL, "capabilities"},
+    {"nnp turned off", "{\"process\":{\"noNewPrivileges\":true}}",
+     "{\"process\":{\"noNewPrivileges\":false}}", NULL, "no_new_privileges"},
+    {"nnp turned on", "{\"process\":{}}", "{\"process\":{\"noNewPrivileges\":true}}", NULL, NULL},
+    {"user changed", "{\"process\":{\"user\":{\"uid\":0,\"gid\":0}}}",
+     "{\"process\":{\"user\":{\"uid\":1000,\"gid\":0}}}", NULL, "user"},
+    {"ns path changed", "{\"linux\":{\"namespaces\":[{\"type\":\"network\"}]}}",
+     "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}]}}", NULL,
+     "namespaces"},
+    {"ns dropped", "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}",
+     "{\"linux\":{\"namespaces\":[]}}", NULL, "namespaces"},
+    {"ns added", "{\"linux\":{\"namespaces\":[]}}",
+     "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}", NULL, NULL},
+    {"mount nosuid dropped",
+     "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/"
+     "s\",\"options\":[\"rbind\",\"nosuid\"]}]}",
+     "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/"
+     "s\",\"options\":[\"rbind\"]}]}",
+     NULL, "mounts"},
+    {"mount rw added",
+     "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/"
+     "s\",\"options\":[\"ro\"]}]}",
+     "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/"
+     "s\",\"options\":[\"ro\",\"rw\"]}]}",
+     NULL, "mounts"},
+    {"mount shared dropped, nodev added",
+     "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/"
+     "s\",\"options\":[\"rbind\",\"rshared\"]}]}",
+     "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/"
+     "s\",\"options\":[\"rbind\",\"nodev\",\"rprivate\"]}]}",
+     NULL, NULL},
+    {"mount added", "{\"mounts\":[]}",
+     "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/"
+     "\",\"options\":[\"rbind\"]}]}",
+     NULL, "mounts"},
+    {"masked path dropped", "{\"linux\":{\"maskedPaths\":[\"/proc/kcore\"]}}",
+     "{\"linux\":{\"maskedPaths\":[]}}", NULL, "maskedPaths"},
+    {"readonly path dropped", "{\"linux\":{\"readonlyPaths\":[\"/proc/sys\"]}}", "{\"linux\":{}}",
+     NULL, "readonlyPaths"},
+    {"device node added", "{\"linux\":{}}",
+     "{\"linux\":{\"devices\":[{\"path\":\"/dev/mem\",\"type\":\"c\",\"major\":1,\"minor\":1}]}}",
+     NULL, "devices"},
+    {"devcg deny-all dropped",
+     "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"}]}}}",
+     "{\"linux\":{\"resources\":{\"devices\":[]}}}", NULL, "devices"},
+    {"devcg allow narrowed",
+     "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,"
+     "\"type\":\"c\",\"major\":10,\"access\":\"rwm\"}]}}}",
+     "{\"linux\":{\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,"
+     "\"type\":\"c\",\"major\":10,\"minor\":229,\"access\":\"rw\"}]}}}",
+     NULL, NULL},
+    {"sysctl added", "{\"linux\":{\"sysctl\":{}}}",
+     "{\"linux\":{\"sysctl\":{\"kernel.core_pattern\":\"|/x\"}}}", NULL, "sysctls"},
+    {"rlimit raised",
+     "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1024,\"hard\":1024}]}}",
+     "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1024,\"hard\":4096}]}}", NULL,
+     "rlimits"},
+    {"rlimit dropped",
+     "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1024,\"hard\":1024}]}}",
+     "{\"process\":{\"rlimits\":[]}}", NULL, "rlimits"},
+    {"rlimit u64 max kept",
+     "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_AS\",\"soft\":18446744073709551615,\"hard\":"
+     "18446744073709551615}]}}",
+     "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_AS\",\"soft\":4096,\"hard\":"
+     "18446744073709551615}]}}",
+     NULL, NULL},
+    {"hook added", "{\"hooks\":{}}", "{\"hooks\":{\"prestart\":[{\"path\":\"/tmp/evil\"}]}}", NULL,
+     "hooks"},
+    {"readonly off", "{\"root\":{\"readonly\":true}}", "{\"root\":{\"readonly\":false}}", NULL,
+     "rootfs"},
+    {"seccomp deny removed", SC(DENY_KEYCTL),
+     SC("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[]}"), NULL, "seccomp"},
+    {"seccomp filter removed", SC(DENY_KEYCTL), "{\"linux\":{}}", NULL, "seccomp"},
+    {"seccomp same", SC(DENY_KEYCTL), SC(DENY_KEYCTL), NULL, NULL},
+    {"seccomp errno changed", SC(DENY_KEYCTL),
+     SC("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"keyctl\"],\"action\":"
+        "\"SCMP_ACT_KILL_PROCESS\"}]}"),
+     NULL, NULL},
+    {"seccomp conditional allow widened",
+     SC("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"personality\"],"
+        "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}"
+        "]}"),
+     SC("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"personality\"],"
+        "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_LE\"}]}"
+        "]}"),
+     NULL, "seccomp"},
+    {"seccomp trace -> allow",
+     SC("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"ptrace\"],\"action\":"
+        "\"SCMP_ACT_TRACE\"}]}"),
+     SC("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[]}"), NULL, "seccomp"},
+    {"seccomp repeated index is OR (runc)",
+     SC("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"personality\"],"
+        "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"},{"
+        "\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}]}"),
+     SC("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"personality\"],"
+        "\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}"
+        ",{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{\"index\":0,"
+        "\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]}"),
+     NULL, NULL},
+    {"seccomp spec_allow flag added", SC(DENY_KEYCTL),
+     SC("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":[\"SECCOMP_FILTER_FLAG_SPEC_ALLOW\"],"
+        "\"syscalls\":[{\"names\":[\"keyctl\"],\"action\":\"SCMP_ACT_ERRNO\"}]}"),
+     NULL, "seccomp"},
+    /* against a profile */
+    {"profile caps", NULL, CAPS("\"CAP_KILL\",\"CAP_NET_RAW\""),
+     "{\"capabilities\":{\"allow\":[\"CAP_KILL\"]}}", "capabilities"},
+    {"profile caps absent = none", NULL, "{\"process\":{}}",
+     "{\"capabilities\":{\"allow\":[\"CAP_KILL\"]}}", NULL},
+    {"profile nnp", NULL, "{\"process\":{}}", "{\"noNewPrivileges\":true}", "no_new_privileges"},
+    {"profile nonRoot", NULL, "{\"process\":{\"user\":{\"uid\":0}}}",
+     "{\"user\":{\"nonRoot\":true}}", "user"},
+    {"profile nonRoot ok", NULL, "{\"process\":{\"user\":{\"uid\":1000}}}",
+     "{\"user\":{\"nonRoot\":true}}", NULL},
+    {"profile ns required", NULL, "{\"linux\":{\"namespaces\":[{\"type\":\"pid\"}]}}",
+     "{\"namespaces\":{\"required\":[\"pid\",\"network\"]}}", "namespaces"},
+    {"profile ns host path", NULL,
+     "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}]}}",
+     "{\"namespaces\":{\"required\":[\"network\"]}}", "namespaces"},
+    {"profile ns left out, host allowed", NULL, "{\"linux\":{\"namespaces\":[]}}",
+     "{\"namespaces\":{\"required\":[\"network\"],\"allowHost\":[\"network\"]}}", NULL},
+    {"profile ns host path allowed", NULL,
+     "{\"linux\":{\"namespaces\":[{\"type\":\"network\",\"path\":\"/proc/1/ns/net\"}]}}",
+     "{\"namespaces\":{\"required\":[\"network\"],\"allowHost\":[\"network\"]}}", NULL},
+    {"profile denied host path below", NULL,
+     "{\"mounts\":[{\"destination\":\"/m\",\"type\":\"bind\",\"source\":\"/etc/"
+     "ssl\",\"options\":[\"rbind\"]}]}",
+     "{\"mounts\":{\"denyHostPaths\":[\"/etc\"]}}", "mounts"},
+    {"profile root denies only root", NULL,
+     "{\"mounts\":[{\"destination\":\"/m\",\"source\":\"/"
+     "srv\",\"options\":[\"rbind\",\"nosuid\"]}]}",
+     "{\"mounts\":{\"denyHostPaths\":[\"/\"],\"forceOptions\":[\"nosuid\"]}}", NULL},
+    {"profile force options", NULL,
+     "{\"mounts\":[{\"destination\":\"/m\",\"source\":\"/srv\",\"options\":[\"rbind\"]}]}",
+     "{\"mounts\":{\"forceOptions\":[\"nosuid\"]}}", "mounts"},
+    {"profile sysctl prefix", NULL, "{\"linux\":{\"sysctl\":{\"net.ipv4.conf.all.x\":\"1\"}}}",
+     "{\"sysctls\":{\"allow\":[],\"allowPrefixes\":[\"net.ipv4.conf.\"]}}", NULL},
+    {"profile sysctl denied", NULL, "{\"linux\":{\"sysctl\":{\"kernel.core_pattern\":\"1\"}}}",
+     "{\"sysctls\":{\"allow\":[],\"allowPrefixes\":[\"net.\"]}}", "sysctls"},
+    {"profile rlimit max", NULL,
+     "{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1024,\"hard\":8192}]}}",
+     "{\"rlimits\":{\"max\":{\"RLIMIT_NOFILE\":{\"soft\":1024,\"hard\":4096}}}}", "rlimits"},
+    {"profile hooks", NULL, "{\"hooks\":{\"prestart\":[{\"path\":\"/tmp/evil\"}]}}",
+     "{\"hooks\":{\"allow\":[]}}", "hooks"},
+    {"profile readonly", NULL, "{\"root\":{}}", "{\"rootfs\":{\"readonly\":true}}", "rootfs"},
+    {"profile seccomp absent filter", NULL, "{\"linux\":{}}",
+     "{\"seccomp\":{\"allow\":[\"read\"]}}", "seccomp"},
+    {"profile seccomp within", NULL,
+     SC("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"read\"],\"action\":"
+        "\"SCMP_ACT_ALLOW\"},{\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ALLOW\",\"args\":[{"
+        "\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}]}"),
+     "{\"seccomp\":{\"allow\":[\"read\"],\"conditional\":[{\"names\":[\"personality\"],\"args\":[{"
+     "\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}]}}",
+     NULL},
+    {"profile seccomp conditional made unconditional", NULL,
+     SC("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"personality\"],"
+        "\"action\":\"SCMP_ACT_ALLOW\"}]}"),
+     "{\"seccomp\":{\"allow\":[],\"conditional\":[{\"names\":[\"personality\"],\"args\":[{"
+     "\"index\":0,\"value\":8,\"op\":\"SCMP_CMP_EQ\"}]}]}}",
+     "seccomp"},
 };
 
 static yajl_val model_parse(const char *s)
@@ -1559,15 +1921,17 @@ static void model_cases_hold(void **state)
 		else
 			priv_le_input(out, other, &r);
 		if (!c->want && r.total)
-			fail_msg("model case \"%s\": unexpected violation %s: %s", c->name, r.v[0].section,
-				 r.v[0].msg);
+			fail_msg("model case \"%s\": unexpected violation %s: %s", c->name,
+			         r.v[0].section, r.v[0].msg);
 		if (c->want) {
 			if (r.total == 0)
-				fail_msg("model case \"%s\": no violation, want %s", c->name, c->want);
+				fail_msg("model case \"%s\": no violation, want %s", c->name,
+				         c->want);
 			for (size_t k = 0; k < r.n; k++)
 				if (strcmp(r.v[k].section, c->want) != 0)
-					fail_msg("model case \"%s\": violation in %s (%s), want only %s",
-						 c->name, r.v[k].section, r.v[k].msg, c->want);
+					fail_msg(
+					    "model case \"%s\": violation in %s (%s), want only %s",
+					    c->name, r.v[k].section, r.v[k].msg, c->want);
 		}
 		yajl_tree_free(out);
 		yajl_tree_free(other);
@@ -1582,32 +1946,41 @@ static void model_seccomp_semantics(void **state)
 		uint64_t a0, a1;
 		int want; /* observation */
 	} cases[] = {
-		/* an unconditional rule beats a conditional one, in either order */
-		{"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]},"
-		 "{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":95}]",
-		 0, 0, OBS_ERRNO(95)},
-		{"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":95},"
-		 "{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]",
-		 0, 0, OBS_ERRNO(95)},
-		/* of two unconditional rules the first wins */
-		{"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":95},"
-		 "{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13}]",
-		 0, 0, OBS_ERRNO(95)},
-		/* a repeated index is OR (runc splits the entry) */
-		{"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":[{\"index\":0,\"value\":5,\"op\":\"SCMP_CMP_EQ\"},{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]",
-		 0, 0, OBS_ERRNO(13)},
-		/* distinct indices are AND */
-		{"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"},{\"index\":1,\"value\":7,\"op\":\"SCMP_CMP_EQ\"}]}]",
-		 0, 0, OBS_EXEC},
-		/* masked: (arg & value) == valueTwo */
-		{"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":[{\"index\":1,\"value\":4,\"valueTwo\":4,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]",
-		 0, 6, OBS_ERRNO(13)},
-		/* ... and libseccomp masks valueTwo too: 1 & 20 == 0 */
-		{"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":[{\"index\":1,\"value\":20,\"valueTwo\":1,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]",
-		 0, 0, OBS_ERRNO(13)},
-		/* 64-bit unsigned comparison */
-		{"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_KILL_PROCESS\",\"args\":[{\"index\":1,\"value\":4294967296,\"op\":\"SCMP_CMP_GE\"}]}]",
-		 0, 0xffffffff00000000ULL, OBS_SIGSYS},
+	    /* an unconditional rule beats a conditional one, in either order */
+	    {"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":"
+	     "[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]},"
+	     "{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":95}]",
+	     0, 0, OBS_ERRNO(95)},
+	    {"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":95},"
+	     "{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":["
+	     "{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"}]}]",
+	     0, 0, OBS_ERRNO(95)},
+	    /* of two unconditional rules the first wins */
+	    {"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":95},"
+	     "{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13}]",
+	     0, 0, OBS_ERRNO(95)},
+	    /* a repeated index is OR (runc splits the entry) */
+	    {"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":"
+	     "[{\"index\":0,\"value\":5,\"op\":\"SCMP_CMP_EQ\"},{\"index\":0,\"value\":0,\"op\":"
+	     "\"SCMP_CMP_EQ\"}]}]",
+	     0, 0, OBS_ERRNO(13)},
+	    /* distinct indices are AND */
+	    {"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":"
+	     "[{\"index\":0,\"value\":0,\"op\":\"SCMP_CMP_EQ\"},{\"index\":1,\"value\":7,\"op\":"
+	     "\"SCMP_CMP_EQ\"}]}]",
+	     0, 0, OBS_EXEC},
+	    /* masked: (arg & value) == valueTwo */
+	    {"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":"
+	     "[{\"index\":1,\"value\":4,\"valueTwo\":4,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]",
+	     0, 6, OBS_ERRNO(13)},
+	    /* ... and libseccomp masks valueTwo too: 1 & 20 == 0 */
+	    {"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":13,\"args\":"
+	     "[{\"index\":1,\"value\":20,\"valueTwo\":1,\"op\":\"SCMP_CMP_MASKED_EQ\"}]}]",
+	     0, 0, OBS_ERRNO(13)},
+	    /* 64-bit unsigned comparison */
+	    {"[{\"names\":[\"getpriority\"],\"action\":\"SCMP_ACT_KILL_PROCESS\",\"args\":[{"
+	     "\"index\":1,\"value\":4294967296,\"op\":\"SCMP_CMP_GE\"}]}]",
+	     0, 0xffffffff00000000ULL, OBS_SIGSYS},
 	};
 	char why[160], text[1024];
 	(void)state;
@@ -1620,16 +1993,20 @@ static void model_seccomp_semantics(void **state)
 		yajl_val v;
 
 		snprintf(text, sizeof(text),
-			 "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":%s}", cases[i].filter);
+		         "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":%s}", cases[i].filter);
 		v = model_parse(text);
 		f = priv_filter_compile(v, why, sizeof(why));
 		if (!f)
 			fail_msg("case %zu: model refuses: %s", i, why);
 		priv_filter_eval(f, job.nr, job.a, &o);
-		assert_int_equal(o.n, 1);
-		if (expected_obs(o.act[0]) != cases[i].want)
-			fail_msg("case %zu: model says %d, want %d", i, expected_obs(o.act[0]),
-				 cases[i].want);
+		{
+			bool among = false;
+			for (size_t k = 0; k < o.n; k++)
+				among = among || expected_obs(o.act[k]) == cases[i].want;
+			if (!among || (o.n > 1 && !o.unreliable))
+				fail_msg("case %zu: model says %d (of %zu), want %d", i,
+				         expected_obs(o.act[0]), o.n, cases[i].want);
+		}
 		assert_int_equal(kernel_run(f, &job, 1, &obs), 0);
 		if (obs != cases[i].want)
 			fail_msg("case %zu: kernel says %d, want %d", i, obs, cases[i].want);
@@ -1638,7 +2015,7 @@ static void model_seccomp_semantics(void **state)
 			assert_int_equal(priv_filter_kernel_action(f, job.nr, job.a, &act), 0);
 			if (expected_obs(act) != cases[i].want)
 				fail_msg("case %zu: getppid probe says %d, want %d", i,
-					 expected_obs(act), cases[i].want);
+				         expected_obs(act), cases[i].want);
 		}
 		priv_filter_free(f);
 		yajl_tree_free(v);
@@ -1648,10 +2025,10 @@ static void model_seccomp_semantics(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(model_cases_hold),
-		cmocka_unit_test(model_seccomp_semantics),
-		cmocka_unit_test(kernel_agrees),
-		cmocka_unit_test(never_loosen),
+	    cmocka_unit_test(model_cases_hold),
+	    cmocka_unit_test(model_seccomp_semantics),
+	    cmocka_unit_test(kernel_agrees),
+	    cmocka_unit_test(never_loosen),
 	};
 
 	return cmocka_run_group_tests_name("never_loosen", tests, NULL, NULL);
