@@ -7,9 +7,13 @@
  * tests can run a generated filter on the real kernel.
  *
  * Actions are held in libseccomp's own encoding (SCMP_ACT_ERRNO(n) carries
- * its errno), comparisons one per argument index, sorted by index: a rule
- * with two different comparisons on one argument is rejected by libseccomp
- * (EINVAL), so it is malformed here too.
+ * its errno), comparisons one per argument index, sorted by index
+ * (libseccomp rejects a rule with two different comparisons on one
+ * argument).  An entry becomes rules as runc 1.1 makes them
+ * (libcontainer/seccomp/seccomp_linux.go, matchCall): no args, one
+ * unconditional rule; args on distinct indices, one rule with all of them
+ * AND-ed; an index that repeats, even with an identical comparison, one
+ * rule per comparison, OR-ed.
  */
 #ifndef PALISADE_SECCOMP_FILTER_H
 #define PALISADE_SECCOMP_FILTER_H
@@ -43,7 +47,9 @@ struct pal_scmp_rule {
 struct pal_scmp_entry {
 	const char **names; /* borrowed from the parsed tree */
 	size_t nnames;
-	struct pal_scmp_rule rule;
+	uint32_t action;
+	struct pal_scmp_rule *rules; /* nrules >= 1, all with ACTION */
+	size_t nrules;
 };
 
 struct pal_scmp_filter {
@@ -69,13 +75,14 @@ int pal_seccomp_cmp_parse(yajl_val arg, const char *field, struct pal_scmp_cmp *
                           pal_error *err);
 
 /* Add C to R keeping R sorted by index; a second, different comparison
- * on the same argument returns -1 (an identical one is merged). */
+ * on the same argument returns -1 (an identical one is merged).  R holds
+ * at most PAL_SCMP_MAX_ARGS comparisons, one per index. */
 int pal_seccomp_rule_add_cmp(struct pal_scmp_rule *r, const struct pal_scmp_cmp *c);
 
 /* Build a libseccomp context from linux.seccomp as runc 1.1 does: default
  * action, the listed architectures added to the native one, rules in order,
- * names libseccomp cannot resolve skipped, rules whose action equals the
- * default skipped, flags mapped to filter attributes.  libseccomp's own
+ * names libseccomp cannot resolve skipped, entries whose action equals the
+ * default (errno included) skipped, flags mapped to filter attributes.  libseccomp's own
  * defaults are kept otherwise (it sets no_new_privs when loading). */
 int pal_seccomp_load_oci(yajl_val seccomp, scmp_filter_ctx *out, pal_error *err);
 

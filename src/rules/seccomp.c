@@ -102,31 +102,42 @@
  * libseccomp refuses them (EACCES).
  *
  * Malformed linux.seccomp (unknown action, operator or architecture, an
- * argument index over 5, two comparisons on one argument, wrong types) is
- * an error naming the field.  A syscall name libseccomp does not know is
- * not: runc ignores such names (Docker's profile lists syscalls newer than
- * many libseccomp releases), so they are dropped where they would allow
- * and kept where they deny.
+ * argument index over 5, wrong types) is an error naming the field.  As in
+ * runc 1.1 (libcontainer/seccomp/seccomp_linux.go, matchCall): an entry
+ * whose action equals defaultAction (errno included) is skipped, so under
+ * an ALLOW default an unconditional ALLOW entry overrides none of that
+ * syscall's conditional denials; an entry whose args repeat an index
+ * becomes one rule per comparison, OR-ed; an errnoRet on an action that
+ * has none is ignored.  A syscall name libseccomp does not know is not an
+ * error: runc ignores such names (Docker's profile lists syscalls newer
+ * than many libseccomp releases), so they are dropped where they would
+ * allow and kept where they deny.  A spec filter that runc cannot load
+ * (two entries with the same conditions and different actions for one
+ * syscall: libseccomp's EEXIST) is left as it is, with a note: a rewrite
+ * could start what the spec never could.
  *
- * The output is normalised (names sorted, entries in a fixed order) so
- * that the rule applied to its own output finds it compliant.
+ * The output is normalised (names sorted, entries in a fixed order,
+ * conditional ones fewest comparisons first: libseccomp 2.5.4 refuses some
+ * pairs added the other way round) so that the rule applied to its own
+ * output finds it compliant.  Before it is written, the result is compiled
+ * with libseccomp as runc would, in a child killed after 2 s: 2.5.4 loops
+ * forever in seccomp_rule_add() on some rule pairs (the same NE/LT/GE test
+ * on one argument, then tests on different arguments) and runc init would
+ * hang at 100% CPU.  A filter that does not compile is an error, never
+ * handed to runc.  This costs a fork and a compile, a few ms per create.
  *
  * How argument conditions are treated
  *   A profile condition ("conditional": names and args) allows the call
  *   only when all its comparisons hold; several entries for one syscall
  *   allow it when any holds.  Conditions are kept only where the profile
- *   or the spec filter has them.
- *   Calls that match none are denied with denyErrno (EPERM) through
- *   complement rules, because libseccomp lets an unconditional rule for a
- *   syscall override every conditional one (an unconditional EPERM would
- *   deny the matching calls too).  The complement of one comparison is one
- *   comparison: EQ<->NE, LT<->GE, LE<->GT; of a rule with several
- *   comparisons, one rule per comparison; of several rules, their
- *   combinations.  SCMP_CMP_MASKED_EQ has no complement in libseccomp, and
- *   a combination that needs two comparisons on one argument cannot be
- *   written (libseccomp allows one per argument): calls in those regions
- *   fall to the default action and fail with defaultErrno (ENOSYS) instead.
- *   They are denied either way.
+ *   or the spec filter has them.  Calls that match none fall to the
+ *   default action and fail with defaultErrno (ENOSYS), not denyErrno:
+ *   "none of these holds" would need complement rules (NE for EQ, GE for
+ *   LT, ...), and exactly those make libseccomp 2.5.4 loop (above); an
+ *   unconditional EPERM cannot be used instead, since libseccomp lets an
+ *   unconditional rule override every conditional one.  containers-common
+ *   (Podman's seccomp.json, defaultErrnoRet ENOSYS) works the same way:
+ *   its conditional ALLOW rules, the default action for the rest.
  *   Intersecting with a spec filter: where one side allows a syscall
  *   unconditionally, the other side's conditions apply; where both have
  *   conditions, every pair of rules is joined into one rule with both
@@ -134,17 +145,30 @@
  *   same argument is dropped: that can only remove permission, never add
  *   it.  The spec filter's conditional denials are kept as they are.  When
  *   its default action lets calls run, what it allows of a syscall it
- *   denies conditionally is the complement of those conditions; without a
- *   complement (SCMP_CMP_MASKED_EQ) that syscall is denied whole.
+ *   denies conditionally would be the complement of those conditions: that
+ *   syscall is denied whole (with the strictest of its denials).  When it
+ *   only changes how some calls run (LOG, TRACE, NOTIFY conditions), every
+ *   call of that syscall gets the strictest of those and its default.
+ *   Errnos: where both sides deny, the profile's errno wins if the profile
+ *   denies the whole syscall (its "enosys" names keep ENOSYS), else the
+ *   spec's.  On socketcall (ipc), a rule picking a sub-call with another
+ *   action than that sub-call's own rules is left out: libseccomp writes
+ *   those rules on the multiplexer too, and the pair would collide.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <seccomp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "palisade/cleanup.h"
 #include "palisade/json.h"
@@ -154,9 +178,6 @@
 #define RULE          "seccomp"
 #define FIELD         "linux.seccomp"
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-/* complement rules beyond this many are not written (they fall to the
- * default action); keeps a pathological profile from bloating the filter */
-#define MAX_COMPLEMENT 256
 
 /* ------------------------------------------------- the OCI filter model */
 
@@ -373,12 +394,10 @@ static int parse_action(yajl_val action, yajl_val errno_ret, const char *field, 
 		return pal_err(err, 0, "%s: not a string", field);
 	if (pal_seccomp_action_parse(action->u.string, out) < 0)
 		return pal_err(err, 0, "%s: unknown action \"%s\"", field, action->u.string);
-	if (!errno_ret)
+	/* runc 1.1 (getAction) ignores a return value for an action that
+	 * has none; so does the result, which does not write it */
+	if (!errno_ret || !pal_seccomp_action_has_errno(*out))
 		return 0;
-	/* crun refuses a return value for an action that has none */
-	if (!pal_seccomp_action_has_errno(*out))
-		return pal_err(err, 0, "%s: %s takes no errno return value", field,
-		               action->u.string);
 	/* libseccomp keeps 16 bits: a larger value would silently change */
 	if (pal_seccomp_uint(errno_ret, ACTION_DATA_MASK, &n) < 0)
 		return pal_err(err, 0, "%s: errno return value not an integer from 0 to %u", field,
@@ -401,6 +420,10 @@ static int parse_entry(yajl_val sc, const char *field, struct pal_scmp_entry *e,
 {
 	yajl_val names = pal_json_get(sc, "names");
 	yajl_val args = pal_json_get(sc, "args");
+	size_t nargs = YAJL_IS_ARRAY(args) ? args->u.array.len : 0;
+	_cleanup_free_ struct pal_scmp_cmp *cmps = NULL;
+	unsigned int count[PAL_SCMP_MAX_ARGS] = {0};
+	bool split = false;
 	char sub[256];
 
 	if (!YAJL_IS_OBJECT(sc))
@@ -411,22 +434,43 @@ static int parse_entry(yajl_val sc, const char *field, struct pal_scmp_entry *e,
 	if (parse_strings(names, sub, err) < 0)
 		return -1;
 	snprintf(sub, sizeof(sub), "%s.action", field);
-	if (parse_action(pal_json_get(sc, "action"), pal_json_get(sc, "errnoRet"), sub,
-	                 &e->rule.action, err) < 0)
+	if (parse_action(pal_json_get(sc, "action"), pal_json_get(sc, "errnoRet"), sub, &e->action,
+	                 err) < 0)
 		return -1;
 	if (args && !YAJL_IS_ARRAY(args))
 		return pal_err(err, 0, "%s.args: not an array", field);
-	for (size_t i = 0; args && i < args->u.array.len; i++) {
-		struct pal_scmp_cmp c;
-
+	if (nargs) {
+		cmps = calloc(nargs, sizeof(*cmps));
+		if (!cmps)
+			return pal_err(err, ENOMEM, "%s", field);
+	}
+	for (size_t i = 0; i < nargs; i++) {
 		snprintf(sub, sizeof(sub), "%s.args[%zu]", field, i);
-		if (pal_seccomp_cmp_parse(args->u.array.values[i], sub, &c, err) < 0)
+		if (pal_seccomp_cmp_parse(args->u.array.values[i], sub, &cmps[i], err) < 0)
 			return -1;
-		if (pal_seccomp_rule_add_cmp(&e->rule, &c) < 0)
-			return pal_err(err, 0,
-			               "%s: a second comparison on argument %u (libseccomp "
-			               "allows one per argument)",
-			               sub, c.index);
+		/* runc: any index counted twice, identical or not, splits */
+		if (++count[cmps[i].index] > 1)
+			split = true;
+	}
+	e->rules = calloc(split ? nargs : 1, sizeof(*e->rules));
+	if (!e->rules)
+		return pal_err(err, ENOMEM, "%s", field);
+	if (!split) {
+		e->rules[0].action = e->action;
+		for (size_t i = 0; i < nargs; i++)
+			(void)pal_seccomp_rule_add_cmp(&e->rules[0], &cmps[i]); /* distinct */
+		e->nrules = 1;
+	} else {
+		for (size_t i = 0; i < nargs; i++) {
+			struct pal_scmp_rule r = {.action = e->action, .ncmp = 1, .cmp = {cmps[i]}};
+			size_t j;
+
+			/* an identical comparison adds nothing to the OR */
+			for (j = 0; j < e->nrules && memcmp(&e->rules[j], &r, sizeof(r)); j++)
+				;
+			if (j == e->nrules)
+				e->rules[e->nrules++] = r;
+		}
 	}
 	e->nnames = names->u.array.len;
 	if (e->nnames) {
@@ -508,8 +552,10 @@ int pal_seccomp_parse(yajl_val seccomp, const char *field, struct pal_scmp_filte
 
 void pal_seccomp_filter_free(struct pal_scmp_filter *f)
 {
-	for (size_t i = 0; i < f->nentries; i++)
+	for (size_t i = 0; i < f->nentries; i++) {
 		free(f->entries[i].names);
+		free(f->entries[i].rules);
+	}
 	free(f->entries);
 	f->entries = NULL;
 	f->nentries = 0;
@@ -552,28 +598,31 @@ static int set_flags(scmp_filter_ctx ctx, yajl_val flags, pal_error *err)
 static int add_entry(scmp_filter_ctx ctx, uint32_t default_action, const struct pal_scmp_entry *e,
                      size_t idx, pal_error *err)
 {
-	struct scmp_arg_cmp cmp[PAL_SCMP_MAX_ARGS];
-
 	/* runc skips what the default already does; libseccomp would refuse
 	 * it with EACCES */
-	if (e->rule.action == default_action)
+	if (e->action == default_action)
 		return 0;
-	for (unsigned int i = 0; i < e->rule.ncmp; i++) {
-		cmp[i].arg = e->rule.cmp[i].index;
-		cmp[i].op = e->rule.cmp[i].op;
-		cmp[i].datum_a = e->rule.cmp[i].value;
-		cmp[i].datum_b = e->rule.cmp[i].value_two;
-	}
-	for (size_t i = 0; i < e->nnames; i++) {
-		int nr = seccomp_syscall_resolve_name(e->names[i]);
-		int r;
+	for (size_t k = 0; k < e->nrules; k++) {
+		const struct pal_scmp_rule *rl = &e->rules[k];
+		struct scmp_arg_cmp cmp[PAL_SCMP_MAX_ARGS];
 
-		if (nr == __NR_SCMP_ERROR)
-			continue; /* as runc: a name this libseccomp does not know */
-		r = seccomp_rule_add_array(ctx, e->rule.action, nr, e->rule.ncmp, cmp);
-		if (r < 0)
-			return pal_err(err, -r, "linux.seccomp.syscalls[%zu]: %s", idx,
-			               e->names[i]);
+		for (unsigned int i = 0; i < rl->ncmp; i++) {
+			cmp[i].arg = rl->cmp[i].index;
+			cmp[i].op = rl->cmp[i].op;
+			cmp[i].datum_a = rl->cmp[i].value;
+			cmp[i].datum_b = rl->cmp[i].value_two;
+		}
+		for (size_t i = 0; i < e->nnames; i++) {
+			int nr = seccomp_syscall_resolve_name(e->names[i]);
+			int r;
+
+			if (nr == __NR_SCMP_ERROR)
+				continue; /* as runc: a name this libseccomp does not know */
+			r = seccomp_rule_add_array(ctx, rl->action, nr, rl->ncmp, cmp);
+			if (r < 0)
+				return pal_err(err, -r, "linux.seccomp.syscalls[%zu]: %s", idx,
+				               e->names[i]);
+		}
 	}
 	return 0;
 }
@@ -798,61 +847,6 @@ static int rset_intersect(const struct rset *a, const struct rset *b, struct rse
 			if (k == b->v[j].ncmp && rset_push(out, &r) < 0)
 				return -1;
 		}
-	}
-	rset_normalise(out);
-	return 0;
-}
-
-static bool cmp_negate(const struct pal_scmp_cmp *c, struct pal_scmp_cmp *out)
-{
-	static const enum scmp_compare neg[][2] = {
-	    {SCMP_CMP_EQ, SCMP_CMP_NE}, {SCMP_CMP_NE, SCMP_CMP_EQ}, {SCMP_CMP_LT, SCMP_CMP_GE},
-	    {SCMP_CMP_GE, SCMP_CMP_LT}, {SCMP_CMP_LE, SCMP_CMP_GT}, {SCMP_CMP_GT, SCMP_CMP_LE},
-	};
-
-	*out = *c;
-	for (size_t i = 0; i < ARRAY_SIZE(neg); i++) {
-		if (neg[i][0] == c->op) {
-			out->op = neg[i][1];
-			return true;
-		}
-	}
-	return false; /* SCMP_CMP_MASKED_EQ */
-}
-
-/* Rules with ACTION for the calls that match none of R's conditional
- * rules: NOT(r1 OR r2 ...) = AND over i of (OR over r_i's comparisons of
- * NOT c), written out as one rule per choice of a comparison in each r_i.
- * Choices that cannot be written are left out. */
-static int rset_complement(const struct rset *r, uint32_t action, struct rset *out)
-{
-	size_t idx[64] = {0};
-	size_t total = 1;
-
-	if (!r->n || r->n > ARRAY_SIZE(idx))
-		return 0;
-	for (size_t i = 0; i < r->n; i++) {
-		if (!r->v[i].ncmp)
-			return 0;
-		total *= r->v[i].ncmp;
-		if (total > MAX_COMPLEMENT)
-			return 0;
-	}
-	for (size_t t = 0; t < total; t++) {
-		struct pal_scmp_rule c = {.action = action};
-		size_t i;
-
-		for (i = 0; i < r->n; i++) {
-			struct pal_scmp_cmp n;
-
-			if (!cmp_negate(&r->v[i].cmp[idx[i]], &n) ||
-			    pal_seccomp_rule_add_cmp(&c, &n) < 0)
-				break;
-		}
-		if (i == r->n && rset_push(out, &c) < 0)
-			return -1;
-		for (i = 0; i < r->n && ++idx[i] == r->v[i].ncmp; i++)
-			idx[i] = 0;
 	}
 	rset_normalise(out);
 	return 0;
@@ -1256,7 +1250,7 @@ static void eside_free(struct eside *e)
 }
 
 static int existing_side(const struct pal_scmp_filter *f, const char *name, bool known,
-                         struct eside *e)
+                         uint32_t out_dflt, struct eside *e)
 {
 	struct rset conds = {0};
 	bool urun = false;
@@ -1267,20 +1261,27 @@ static int existing_side(const struct pal_scmp_filter *f, const char *name, bool
 		const struct pal_scmp_entry *en = &f->entries[i];
 		size_t j;
 
+		/* runc never adds it (libseccomp would refuse it): an ALLOW
+		 * entry under an ALLOW default overrides nothing */
+		if (en->action == f->default_action)
+			continue;
 		for (j = 0; j < en->nnames && strcmp(en->names[j], name); j++)
 			;
 		if (j == en->nnames)
 			continue;
-		if (!en->rule.ncmp && denies(en->rule.action)) {
-			e->ed = e->uncond_deny ? stricter(e->ed, en->rule.action) : en->rule.action;
-			e->uncond_deny = e->has_ed = true;
-		} else if (!en->rule.ncmp) {
-			ur = urun ? stricter(ur, en->rule.action) : en->rule.action;
-			urun = true;
-		} else if (rset_push(&conds, &en->rule) < 0 ||
-		           rset_push(denies(en->rule.action) ? &e->deny : &e->allow, &en->rule) <
-		               0) {
-			goto out;
+		for (size_t k = 0; k < en->nrules; k++) {
+			const struct pal_scmp_rule *rl = &en->rules[k];
+
+			if (!rl->ncmp && denies(rl->action)) {
+				e->ed = e->uncond_deny ? stricter(e->ed, rl->action) : rl->action;
+				e->uncond_deny = e->has_ed = true;
+			} else if (!rl->ncmp) {
+				ur = urun ? stricter(ur, rl->action) : rl->action;
+				urun = true;
+			} else if (rset_push(&conds, rl) < 0 ||
+			           rset_push(denies(rl->action) ? &e->deny : &e->allow, rl) < 0) {
+				goto out;
+			}
 		}
 	}
 	/* libseccomp: an unconditional rule overrides the conditional ones */
@@ -1298,12 +1299,33 @@ static int existing_side(const struct pal_scmp_filter *f, const char *name, bool
 		e->all = true;
 		if (push_all(&e->allow, f->default_action) < 0)
 			goto out;
-	} else {
-		/* the default lets the rest run: not where a conditional rule
-		 * (of any action) decides, and not what cannot be written */
-		if (rset_complement(&conds, f->default_action, &e->allow) < 0)
+	} else if (e->deny.n) {
+		/* the default lets the rest run, but what runs is "none of its
+		 * conditional denials matches", which one seccomp rule cannot
+		 * say without a complement (see the header): allow nothing;
+		 * its denials and ours cover the call */
+		e->allow.n = 0;
+		e->has_ed = true;
+		e->ed = e->deny.v[0].action;
+		for (size_t i = 1; i < e->deny.n; i++)
+			e->ed = stricter(e->ed, e->deny.v[i].action);
+		e->deny.n = 0;
+		e->uncond_deny = true;
+	} else if (f->default_action != out_dflt) {
+		/* every call runs, under its default or one of its conditional
+		 * actions (LOG, TRACE, NOTIFY, ALLOW): the strictest of them
+		 * for all, so that no call is supervised or logged less */
+		uint32_t a = f->default_action;
+
+		for (size_t i = 0; i < e->allow.n; i++)
+			a = stricter(a, e->allow.v[i].action);
+		e->allow.n = 0;
+		e->all = true;
+		if (push_all(&e->allow, a) < 0)
 			goto out;
 	}
+	/* else (audit mode, both defaults LOG): its conditional rules as they
+	 * are, and the result's default is its own for the rest */
 	if (!known) {
 		/* runc ignores a name it cannot resolve: it allows nothing */
 		e->allow.n = 0;
@@ -1404,6 +1426,43 @@ out:
 	return r;
 }
 
+/* A rule of multiplexer M whose first comparison picks sub-call K (EQ K,
+ * for ipc MASKED_EQ 0xffff K), or -1. */
+static long mux_sub_of(const struct mux *m, const struct pal_scmp_rule *r)
+{
+	const struct pal_scmp_cmp *c = &r->cmp[0];
+
+	if (!r->ncmp || c->index)
+		return -1;
+	if (c->op == SCMP_CMP_EQ && c->value < m->nsubs)
+		return (long)c->value;
+	if (m->masked && c->op == SCMP_CMP_MASKED_EQ && c->value == 0xffff &&
+	    c->value_two < m->nsubs)
+		return (long)c->value_two;
+	return -1;
+}
+
+/* libseccomp writes every rule of a sub-call as a rule of its multiplexer
+ * picking that sub-call; one of ours that picks it with another action
+ * collides with it (EEXIST).  Such a rule goes: its calls fall to the
+ * default action, denied. */
+static void mux_drop_clashes(const struct mux *m, const struct outv *o, struct rset *res)
+{
+	for (size_t i = 0; i < res->n;) {
+		long k = mux_sub_of(m, &res->v[i]);
+		bool clash = false;
+
+		for (size_t j = 0; k >= 0 && m->subs[k] && j < o->n; j++)
+			if (!strcmp(o->v[j].name, m->subs[k]) &&
+			    o->v[j].r.action != res->v[i].action)
+				clash = true;
+		if (clash)
+			rset_remove(res, i);
+		else
+			i++;
+	}
+}
+
 static bool same_past_a0(const struct pal_scmp_rule *a, const struct pal_scmp_rule *b)
 {
 	struct pal_scmp_rule x = *a, y = *b;
@@ -1451,12 +1510,13 @@ static int decide_rules(const struct prof *p, const struct pal_scmp_filter *f,
                         const struct outv *o, struct rset *fin)
 {
 	struct eside e = {0};
-	struct rset pr = {0}, res = {0}, comp = {0};
+	struct rset pr = {0}, res = {0};
 	const struct mux *m = mux_named(name);
 	uint32_t rem, pd = profile_deny(p, name);
 	int r = -1;
 
-	if (existing_side(f, name, seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR, &e) < 0)
+	if (existing_side(f, name, seccomp_syscall_resolve_name(name) != __NR_SCMP_ERROR, o->dflt,
+	                  &e) < 0)
 		goto out;
 	if (!on_any(archs, narchs, name)) {
 		/* nothing to allow on these architectures; its denials stay */
@@ -1479,42 +1539,41 @@ static int decide_rules(const struct prof *p, const struct pal_scmp_filter *f,
 	for (size_t i = 0; i < res.n; i++)
 		if (same_conds_as(&e.deny, &res.v[i]))
 			rset_remove(&res, i--); /* its denial wins */
+	if (m)
+		mux_drop_clashes(m, o, &res);
 	if (rset_all(&res)) {
 		r = rset_push(fin, &res.v[0]);
 		goto out;
 	}
-	/* what the calls outside RES get: the side that denies them */
-	if (e.uncond_deny) /* its own denial for it, unless ours is stricter */
-		rem = stricter(e.ed, pd);
-	else if (e.all)
+	/* What the calls outside RES get, when that is all of them: the side
+	 * that denies them.  On a tie (two errnos) the profile's where it
+	 * denies the call too (its "enosys" names keep ENOSYS), else the
+	 * spec's; either way the result read again decides the same. */
+	if (!e.has_ed)
 		rem = pd;
-	else if (rset_all(&pr))
-		rem = e.has_ed ? e.ed : pd;
-	else /* its default or ours: ours on a tie, as for the deny list */
-		rem = e.has_ed ? stricter(pd, e.ed) : pd;
+	else if (!pr.n)
+		rem = stricter(pd, e.ed);
+	else
+		rem = stricter(e.ed, pd);
 	if (!res.n) {
 		for (size_t i = 0; i < e.deny.n; i++)
 			rem = stricter(rem, e.deny.v[i].action);
 		r = push_all(fin, rem);
 		goto out;
 	}
-	if (rset_complement(&res, rem, &comp) < 0)
-		goto out;
+	/* the calls that match none of RES's rules fall to the default
+	 * action (no complement rules: see the header) */
 	for (size_t i = 0; i < res.n; i++)
 		if (rset_push(fin, &res.v[i]) < 0)
 			goto out;
 	for (size_t i = 0; i < e.deny.n; i++)
 		if (rset_push(fin, &e.deny.v[i]) < 0)
 			goto out;
-	for (size_t i = 0; i < comp.n; i++)
-		if (!same_conds_as(&e.deny, &comp.v[i]) && rset_push(fin, &comp.v[i]) < 0)
-			goto out;
 	r = 0;
 out:
 	eside_free(&e);
 	rset_free(&pr);
 	rset_free(&res);
-	rset_free(&comp);
 	return r;
 }
 
@@ -1653,8 +1712,14 @@ static int group_order(const void *pa, const void *pb)
 
 	if (ca != cb)
 		return ca < cb ? -1 : 1;
-	if (ca == 1 && (c = strcmp(a->first->name, b->first->name)))
+	/* conditional entries in rule order, whatever their names: every
+	 * syscall then gets its rules in the same order, fewest comparisons
+	 * first (libseccomp 2.5.4 refuses, EEXIST, some pairs added the
+	 * other way round: a0>=2 && a1!=2 then a0>=20) */
+	if (ca == 1 && (c = rule_order(&a->first->r, &b->first->r)))
 		return c;
+	if (ca == 1)
+		return strcmp(a->first->name, b->first->name);
 	if (rank(a->first->r.action) != rank(b->first->r.action))
 		return rank(a->first->r.action) < rank(b->first->r.action) ? -1 : 1;
 	return rule_order(&a->first->r, &b->first->r);
@@ -1808,6 +1873,152 @@ static int build(yajl_val old, const uint32_t *archs, size_t narchs, struct outv
 	return 0;
 }
 
+/* -------------------------------------------------------- compile check */
+
+/* How long libseccomp may take to compile the result; a real filter of
+ * ~450 syscalls on three architectures takes a few milliseconds. */
+#define COMPILE_TIMEOUT_MS 2000
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* In the child: 0 when FILTER loads and compiles. */
+static char compile_child(yajl_val filter)
+{
+	scmp_filter_ctx c = NULL;
+	pal_error e = {0};
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	char ok = 1;
+
+	if (fd >= 0 && pal_seccomp_load_oci(filter, &c, &e) == 0 && seccomp_export_bpf(c, fd) == 0)
+		ok = 0;
+	if (c)
+		seccomp_release(c);
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* libseccomp 2.5.4 loops forever in seccomp_rule_add() on some pairs of
+ * rules of one syscall (the same NE/LT/GE test on one argument, then tests
+ * on different arguments), and runc init would then spin at 100% CPU
+ * under `runc create`.  The rule writes no such pairs any more, but a
+ * filter handed to runc must be one libseccomp finishes: compile it the
+ * way runc does, in a child that is killed if it takes too long. */
+static int check_compiles(yajl_val filter, pal_error *err)
+{
+	int pfd[2], st = 0, rc;
+	int64_t deadline;
+	char res = 1;
+	ssize_t n = 0;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return pal_err(err, errno, FIELD ": pipe");
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+
+		close(pfd[0]);
+		close(pfd[1]);
+		return pal_err(err, e, FIELD ": fork");
+	}
+	if (pid == 0) {
+		char ok;
+
+		close(pfd[0]);
+		ok = compile_child(filter);
+		_exit(write(pfd[1], &ok, 1) == 1 ? 0 : 1);
+	}
+	close(pfd[1]);
+	deadline = now_ms() + COMPILE_TIMEOUT_MS;
+	for (;;) {
+		struct pollfd p = {.fd = pfd[0], .events = POLLIN};
+		int64_t left = deadline - now_ms();
+
+		rc = left > 0 ? poll(&p, 1, (int)left) : 0;
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc > 0) {
+			do
+				n = read(pfd[0], &res, 1);
+			while (n < 0 && errno == EINTR);
+		}
+		break;
+	}
+	close(pfd[0]);
+	if (rc == 0)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (rc == 0)
+		return pal_err(err, 0,
+		               FIELD ": the resulting filter cannot be compiled by libseccomp "
+		                     "(still adding rules after %d ms; libseccomp 2.5.4 loops "
+		                     "forever on some rule pairs and runc would hang)",
+		               COMPILE_TIMEOUT_MS);
+	if (rc < 0 || n != 1 || res)
+		return pal_err(err, 0,
+		               FIELD ": the resulting filter cannot be compiled by libseccomp "
+		                     "(seccomp_rule_add or seccomp_export_bpf failed)");
+	return 0;
+}
+
+/* A syscall name libseccomp knows that both A and B list, or NULL. */
+static const char *shared_name(const struct pal_scmp_entry *a, const struct pal_scmp_entry *b)
+{
+	for (size_t i = 0; i < a->nnames; i++)
+		for (size_t j = 0; j < b->nnames; j++)
+			if (!strcmp(a->names[i], b->names[j]) &&
+			    seccomp_syscall_resolve_name(a->names[i]) != __NR_SCMP_ERROR)
+				return a->names[i];
+	return NULL;
+}
+
+/* Two rules for one syscall with the same conditions and different
+ * actions: libseccomp refuses the second (EEXIST) and runc fails to start
+ * the container.  A rewritten filter might no longer have the pair, and
+ * would start what the spec as written could not; refusing would blame
+ * the profile for what is the spec's own error.  Such a filter is left
+ * as it is (runc then fails as it would have): true, with a note. */
+static bool spec_never_loads(const struct pal_rewrite_ctx *ctx, const struct pal_scmp_filter *f)
+{
+	for (size_t i = 0; i < f->nentries; i++) {
+		const struct pal_scmp_entry *a = &f->entries[i];
+
+		if (a->action == f->default_action)
+			continue;
+		for (size_t j = i + 1; j < f->nentries; j++) {
+			const struct pal_scmp_entry *b = &f->entries[j];
+			const char *n = NULL;
+
+			if (b->action == f->default_action || b->action == a->action)
+				continue;
+			for (size_t ka = 0; !n && ka < a->nrules; ka++)
+				for (size_t kb = 0; !n && kb < b->nrules; kb++)
+					if (a->rules[ka].ncmp &&
+					    !conds_order(&a->rules[ka], &b->rules[kb]))
+						n = shared_name(a, b);
+			if (n) {
+				pal_rule_note(
+				    ctx, RULE, FIELD,
+				    "left as it is: syscalls[%zu] has the same conditions "
+				    "as syscalls[%zu] with another action for \"%s\", "
+				    "which libseccomp refuses (EEXIST), so runc will not "
+				    "start the container",
+				    j, i, n);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* ---------------------------------------------------------------- rule */
 
 static int apply(const struct pal_rewrite_ctx *ctx, yajl_val spec, pal_error *err)
@@ -1832,6 +2043,10 @@ static int apply(const struct pal_rewrite_ctx *ctx, yajl_val spec, pal_error *er
 		old = NULL;
 	if (old && pal_seccomp_parse(old, FIELD, &f, err) < 0)
 		return -1;
+	if (old && spec_never_loads(ctx, &f)) {
+		r = 0;
+		goto out;
+	}
 	if (profile_load(ctx, spec, old && pal_json_get(old, "listenerPath"), &p, err) < 0)
 		goto out;
 
@@ -1880,6 +2095,8 @@ static int apply(const struct pal_rewrite_ctx *ctx, yajl_val spec, pal_error *er
 		r = 0;
 		goto out;
 	}
+	if (check_compiles(result, err) < 0)
+		goto out;
 	lx = pal_json_ensure_object(spec, "linux", err);
 	if (!lx)
 		goto out;
