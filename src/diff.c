@@ -136,14 +136,6 @@ static char *child_index(const char *parent, size_t i)
 
 static int diff(struct differ *c, const char *path, yajl_val a, yajl_val b);
 
-static bool all_strings(yajl_val arr)
-{
-	for (size_t i = 0; i < arr->u.array.len; i++)
-		if (!YAJL_IS_STRING(arr->u.array.values[i]))
-			return false;
-	return true;
-}
-
 /* Arrays of strings as multisets: what goes, what comes. */
 static int diff_strings(struct differ *c, const char *path, yajl_val a, yajl_val b)
 {
@@ -252,7 +244,7 @@ static int diff(struct differ *c, const char *path, yajl_val a, yajl_val b)
 	if (YAJL_IS_OBJECT(a) && YAJL_IS_OBJECT(b))
 		return diff_objects(c, path, a, b);
 	if (YAJL_IS_ARRAY(a) && YAJL_IS_ARRAY(b)) {
-		if (all_strings(a) && all_strings(b))
+		if (pal_json_is_string_array(a) && pal_json_is_string_array(b))
 			return diff_strings(c, path, a, b);
 		if (a->u.array.len != b->u.array.len)
 			return diff_lcs(c, path, a, b);

@@ -19,18 +19,6 @@
 static const char *const cap_sets[] = {"bounding", "effective", "inheritable", "permitted",
 				       "ambient"};
 
-static bool array_has_string(yajl_val arr, const char *s)
-{
-	if (!YAJL_IS_ARRAY(arr))
-		return false;
-	for (size_t i = 0; i < arr->u.array.len; i++) {
-		yajl_val v = arr->u.array.values[i];
-		if (YAJL_IS_STRING(v) && !strcmp(v->u.string, s))
-			return true;
-	}
-	return false;
-}
-
 /* uid/gid of a process object; absent means 0, as in the OCI spec */
 static int id_of(yajl_val proc, const char *which, unsigned long long *out)
 {
@@ -105,7 +93,7 @@ int pal_exec_check_flags(const struct pal_cli *cli, yajl_val container, pal_erro
 			 * and to ambient when the process has inheritable set */
 			const char *need[] = {"bounding", "effective", "permitted", "ambient"};
 			for (size_t s = 0; s < (with_ambient ? 4u : 3u); s++)
-				if (!array_has_string(pal_json_get(caps, need[s]), o->value))
+				if (!pal_json_array_has_string(pal_json_get(caps, need[s]), o->value))
 					return pal_err(err, EPERM,
 						       "exec --cap %s: not in the container's %s "
 						       "capabilities",
@@ -176,7 +164,7 @@ static int tighten_caps(yajl_val proc, yajl_val container, int *removed, pal_err
 				return pal_err(err, EINVAL,
 					       "process.capabilities.%s[%zu]: not a string",
 					       cap_sets[s], i);
-			if (!array_has_string(allowed, v->u.string)) {
+			if (!pal_json_array_has_string(allowed, v->u.string)) {
 				pal_json_array_remove(want, i);
 				(*removed)++;
 			}

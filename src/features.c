@@ -9,16 +9,6 @@
 #include "palisade/json.h"
 #include "palisade/rewrite.h"
 
-static bool has_string(yajl_val arr, const char *s)
-{
-	for (size_t i = 0; i < arr->u.array.len; i++) {
-		yajl_val v = arr->u.array.values[i];
-		if (YAJL_IS_STRING(v) && !strcmp(v->u.string, s))
-			return true;
-	}
-	return false;
-}
-
 int pal_features_merge(yajl_val features, pal_error *err)
 {
 	yajl_val unsafe = pal_json_get(features, "potentiallyUnsafeConfigAnnotations");
@@ -34,7 +24,7 @@ int pal_features_merge(yajl_val features, pal_error *err)
 	}
 	if (!YAJL_IS_ARRAY(unsafe))
 		return pal_err(err, EINVAL, "features: potentiallyUnsafeConfigAnnotations: not an array");
-	if (!has_string(unsafe, PAL_ANNOTATION_PREFIX) &&
+	if (!pal_json_array_has_string(unsafe, PAL_ANNOTATION_PREFIX) &&
 	    pal_json_append(unsafe, pal_json_new_string(PAL_ANNOTATION_PREFIX), err) < 0)
 		return -1;
 	ann = pal_json_ensure_object(features, "annotations", err);

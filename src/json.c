@@ -1017,6 +1017,28 @@ void pal_json_array_remove(yajl_val arr, size_t i)
 	arr->u.array.len--;
 }
 
+bool pal_json_is_string_array(yajl_val v)
+{
+	if (!YAJL_IS_ARRAY(v))
+		return false;
+	for (size_t i = 0; i < v->u.array.len; i++)
+		if (!YAJL_IS_STRING(v->u.array.values[i]))
+			return false;
+	return true;
+}
+
+bool pal_json_array_has_string(yajl_val arr, const char *s)
+{
+	if (!YAJL_IS_ARRAY(arr))
+		return false;
+	for (size_t i = 0; i < arr->u.array.len; i++) {
+		yajl_val v = arr->u.array.values[i];
+		if (YAJL_IS_STRING(v) && !strcmp(v->u.string, s))
+			return true;
+	}
+	return false;
+}
+
 yajl_val pal_json_dup(yajl_val v)
 {
 	_cleanup_yajl_val_ yajl_val c = NULL;

@@ -743,23 +743,12 @@ static const struct member seccomp_members[] = {
     {NULL, NULL},
 };
 
-static bool in_strings(yajl_val arr, const char *s)
-{
-	if (!YAJL_IS_ARRAY(arr))
-		return false;
-	for (size_t i = 0; i < arr->u.array.len; i++)
-		if (YAJL_IS_STRING(arr->u.array.values[i]) &&
-		    !strcmp(arr->u.array.values[i]->u.string, s))
-			return true;
-	return false;
-}
-
 static bool in_conditional(yajl_val cond, const char *s)
 {
 	if (!YAJL_IS_ARRAY(cond))
 		return false;
 	for (size_t i = 0; i < cond->u.array.len; i++)
-		if (in_strings(pal_json_get(cond->u.array.values[i], "names"), s))
+		if (pal_json_array_has_string(pal_json_get(cond->u.array.values[i], "names"), s))
 			return true;
 	return false;
 }
@@ -776,7 +765,7 @@ static int check_seccomp_overlap(struct vctx *v, yajl_val sc)
 		yajl_val names = pal_json_get(cond->u.array.values[i], "names");
 		for (size_t j = 0; j < names->u.array.len; j++) {
 			const char *s = names->u.array.values[j]->u.string;
-			if (!in_strings(allow, s))
+			if (!pal_json_array_has_string(allow, s))
 				continue;
 			push_key(v, "conditional");
 			push_index(v, i);
@@ -789,7 +778,7 @@ static int check_seccomp_overlap(struct vctx *v, yajl_val sc)
 	}
 	for (size_t j = 0; YAJL_IS_ARRAY(enosys) && j < enosys->u.array.len; j++) {
 		const char *s = enosys->u.array.values[j]->u.string;
-		const char *other = in_strings(allow, s)      ? "seccomp.allow"
+		const char *other = pal_json_array_has_string(allow, s)      ? "seccomp.allow"
 		                    : in_conditional(cond, s) ? "seccomp.conditional"
 		                                              : NULL;
 		if (!other)

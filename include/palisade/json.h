@@ -77,6 +77,12 @@ int pal_json_append(yajl_val arr, yajl_val v, pal_error *err);
 /* Remove element I of ARR (frees it). */
 void pal_json_array_remove(yajl_val arr, size_t i);
 
+/* V is an array whose every element is a string. */
+bool pal_json_is_string_array(yajl_val v);
+
+/* ARR is an array holding the string S (other elements ignored). */
+bool pal_json_array_has_string(yajl_val arr, const char *s);
+
 /* Deep copy (NULL on ENOMEM). */
 yajl_val pal_json_dup(yajl_val v);
 

@@ -43,24 +43,6 @@
 
 #define RULE "masked_paths"
 
-static bool is_string_array(yajl_val v)
-{
-	if (!YAJL_IS_ARRAY(v))
-		return false;
-	for (size_t i = 0; i < v->u.array.len; i++)
-		if (!YAJL_IS_STRING(v->u.array.values[i]))
-			return false;
-	return true;
-}
-
-static bool contains(yajl_val arr, const char *s)
-{
-	for (size_t i = 0; arr && i < arr->u.array.len; i++)
-		if (!strcmp(arr->u.array.values[i]->u.string, s))
-			return true;
-	return false;
-}
-
 /* linux.KEY |= the profile's KEY.  *LNX (the spec's "linux") is created on
  * first need. */
 static int merge(const struct pal_rewrite_ctx *ctx, yajl_val spec, yajl_val *lnx, const char *key,
@@ -73,18 +55,18 @@ static int merge(const struct pal_rewrite_ctx *ctx, yajl_val spec, yajl_val *lnx
 	if (!want)
 		return 0;
 	snprintf(field, sizeof(field), "linux.%s", key);
-	if (!is_string_array(want))
+	if (!pal_json_is_string_array(want))
 		return pal_err(err, EINVAL, "profile \"%s\": %s: must be an array of strings",
 		               ctx->profile->name, key);
 	have = pal_json_get(*lnx, key);
-	if (have && !is_string_array(have))
+	if (have && !pal_json_is_string_array(have))
 		return pal_err(err, EINVAL, "config.json: linux.%s: must be an array of strings",
 		               key);
 
 	for (size_t i = 0; i < want->u.array.len; i++) {
 		const char *path = want->u.array.values[i]->u.string;
 
-		if (contains(have, path))
+		if (pal_json_array_has_string(have, path))
 			continue;
 		if (!*lnx) {
 			*lnx = pal_json_ensure_object(spec, "linux", err);

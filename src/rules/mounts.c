@@ -201,16 +201,6 @@ static char *bundle_base(const struct pal_rewrite_ctx *ctx)
 	return real ? real : clean("/", bundle);
 }
 
-static bool is_string_array(yajl_val v)
-{
-	if (!YAJL_IS_ARRAY(v))
-		return false;
-	for (size_t i = 0; i < v->u.array.len; i++)
-		if (!YAJL_IS_STRING(v->u.array.values[i]))
-			return false;
-	return true;
-}
-
 static bool has_option(yajl_val options, const char *opt)
 {
 	for (size_t i = 0; options && i < options->u.array.len; i++)
@@ -602,11 +592,11 @@ static int check_profile(const struct pal_rewrite_ctx *ctx, yajl_val section, ya
 		return pal_err(err, EINVAL, "profile \"%s\": mounts: must be an object", name);
 	*deny = pal_json_get(section, "denyHostPaths");
 	*force = pal_json_get(section, "forceOptions");
-	if (*deny && !is_string_array(*deny))
+	if (*deny && !pal_json_is_string_array(*deny))
 		return pal_err(err, EINVAL,
 		               "profile \"%s\": mounts.denyHostPaths: must be an array of strings",
 		               name);
-	if (*force && !is_string_array(*force))
+	if (*force && !pal_json_is_string_array(*force))
 		return pal_err(err, EINVAL,
 		               "profile \"%s\": mounts.forceOptions: must be an array of strings",
 		               name);
@@ -632,7 +622,7 @@ static int check_mount(yajl_val m, size_t i, yajl_val *type, yajl_val *options, 
 	if (*type && !YAJL_IS_STRING(*type))
 		return pal_err(err, EINVAL, "config.json: mounts[%zu].type: must be a string", i);
 	*options = pal_json_get(m, "options");
-	if (*options && !is_string_array(*options))
+	if (*options && !pal_json_is_string_array(*options))
 		return pal_err(err, EINVAL,
 		               "config.json: mounts[%zu].options: must be an array of strings", i);
 	*bind = (*type && !strcmp((*type)->u.string, "bind")) || has_option(*options, "bind") ||

@@ -127,16 +127,6 @@ static bool is_bool(yajl_val v)
 	return YAJL_IS_TRUE(v) || YAJL_IS_FALSE(v);
 }
 
-static bool is_string_array(yajl_val v)
-{
-	if (!YAJL_IS_ARRAY(v))
-		return false;
-	for (size_t i = 0; i < v->u.array.len; i++)
-		if (!YAJL_IS_STRING(v->u.array.values[i]))
-			return false;
-	return true;
-}
-
 /* The first capability set holding CAP_SYS_ADMIN, NULL if none. */
 static int sys_admin_set(yajl_val process, const char **set, pal_error *err)
 {
@@ -146,7 +136,7 @@ static int sys_admin_set(yajl_val process, const char **set, pal_error *err)
 	if (member(process, "process", "capabilities", is_object, "an object", &caps, err) < 0)
 		return -1;
 	for (size_t s = 0; caps && s < 5; s++) {
-		if (member(caps, "process.capabilities", cap_sets[s], is_string_array,
+		if (member(caps, "process.capabilities", cap_sets[s], pal_json_is_string_array,
 		           "an array of strings", &list, err) < 0)
 			return -1;
 		for (size_t i = 0; list && i < list->u.array.len; i++) {
@@ -242,7 +232,7 @@ static int writable_kernel_fs(yajl_val spec, struct signals *sig, pal_error *err
 		if (!YAJL_IS_OBJECT(m))
 			return pal_err(err, EINVAL, "config.json: %s: must be an object", field);
 		if (member(m, field, "type", is_string, "a string", &type, err) < 0 ||
-		    member(m, field, "options", is_string_array, "an array of strings", &opts,
+		    member(m, field, "options", pal_json_is_string_array, "an array of strings", &opts,
 		           err) < 0)
 			return -1;
 		if (!type || (strcmp(type->u.string, "sysfs") && strcmp(type->u.string, "cgroup") &&

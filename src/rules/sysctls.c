@@ -69,16 +69,6 @@ static char *normalise(const char *key, bool prefix)
 	return out;
 }
 
-static bool is_string_array(yajl_val v)
-{
-	if (!YAJL_IS_ARRAY(v))
-		return false;
-	for (size_t i = 0; i < v->u.array.len; i++)
-		if (!YAJL_IS_STRING(v->u.array.values[i]))
-			return false;
-	return true;
-}
-
 /* Normalised KEY (see normalise()) is allowed by LIST (PREFIX: as a
  * prefix).  -1 with *ERR on a malformed profile entry. */
 static int allowed_by(const struct pal_rewrite_ctx *ctx, const char *key, yajl_val list,
@@ -118,11 +108,11 @@ static int apply(const struct pal_rewrite_ctx *ctx, yajl_val spec, pal_error *er
 		               ctx->profile->name);
 	allow = pal_json_get(section, "allow");
 	prefixes = pal_json_get(section, "allowPrefixes");
-	if (allow && !is_string_array(allow))
+	if (allow && !pal_json_is_string_array(allow))
 		return pal_err(err, EINVAL,
 		               "profile \"%s\": sysctls.allow: must be an array of strings",
 		               ctx->profile->name);
-	if (prefixes && !is_string_array(prefixes))
+	if (prefixes && !pal_json_is_string_array(prefixes))
 		return pal_err(err, EINVAL,
 		               "profile \"%s\": sysctls.allowPrefixes: must be an array of strings",
 		               ctx->profile->name);
