@@ -27,6 +27,20 @@ int pal_err(pal_error *err, int errnum, const char *fmt, ...)
 	return -1;
 }
 
+int pal_err_code(pal_error *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err)
+		return -1;
+	va_start(ap, fmt);
+	if (vsnprintf(err->msg, sizeof(err->msg), fmt, ap) < 0)
+		snprintf(err->msg, sizeof(err->msg), "error while formatting an error");
+	va_end(ap);
+	err->errnum = errnum;
+	return -1;
+}
+
 int pal_err_prefix(pal_error *err, const char *fmt, ...)
 {
 	char prefix[PAL_ERROR_MAX];

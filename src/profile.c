@@ -1165,11 +1165,9 @@ static int find_profile(const struct pal_conf *conf, const char *name, const cha
 			used += (size_t)r;
 	}
 	if (from)
-		pal_err(err, 0, "%s: extends \"%s\": profile not found in %s", from, name, dirs);
-	else
-		pal_err(err, 0, "profile \"%s\" not found in %s", name, dirs);
-	err->errnum = ENOENT; /* for callers; the message says it already */
-	return -1;
+		return pal_err_code(err, ENOENT, "%s: extends \"%s\": profile not found in %s",
+				    from, name, dirs);
+	return pal_err_code(err, ENOENT, "profile \"%s\" not found in %s", name, dirs);
 }
 
 /* Objects member by member, recursively; arrays and scalars replaced whole.
@@ -1265,11 +1263,10 @@ int pal_profile_load(const struct pal_conf *conf, const char *name, struct pal_p
 
 	if (!pal_profile_name_valid(name)) {
 		_cleanup_free_ char *e = pal_escape(name ? name : "", 64);
-		pal_err(err, 0,
-		        "profile name \"%s\" is not valid ([A-Za-z0-9][A-Za-z0-9._-]*, no \"..\")",
-		        e ? e : "?");
-		err->errnum = EINVAL; /* for callers; the message says it already */
-		return -1;
+		return pal_err_code(
+		    err, EINVAL,
+		    "profile name \"%s\" is not valid ([A-Za-z0-9][A-Za-z0-9._-]*, no \"..\")",
+		    e ? e : "?");
 	}
 	chain[0] = name;
 	if (resolve(conf, chain, 0, NULL, &np.tree, &np.path, err) < 0)

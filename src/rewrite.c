@@ -108,12 +108,10 @@ int pal_rule_refuse(const struct pal_rewrite_ctx *ctx, const char *rule, const c
 	va_start(ap, fmt);
 	add(ctx->report, rule, field, true, fmt, ap);
 	va_end(ap);
-	pal_err(err, 0,
-		REFUSAL_HEAD "\"%s\" (rule %s): %s: %s; select a profile that allows it "
-		"with the annotation " PAL_ANNOTATION_PROFILE,
-		ctx->profile->name, rule, field, why);
-	err->errnum = EPERM; /* a policy decision: classified, not worded as strerror */
-	return -1;
+	return pal_err_code(err, EPERM,
+			    REFUSAL_HEAD "\"%s\" (rule %s): %s: %s; select a profile that allows "
+			    "it with the annotation " PAL_ANNOTATION_PROFILE,
+			    ctx->profile->name, rule, field, why);
 }
 
 void pal_rule_note(const struct pal_rewrite_ctx *ctx, const char *rule, const char *field,

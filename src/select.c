@@ -37,21 +37,8 @@ static const char *const image_keys[] = {
     NULL,
 };
 
-static int invalid(pal_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* A refusal of what the spec says: errnum EINVAL, the message alone. */
-static int invalid(pal_error *err, const char *fmt, ...)
-{
-	char msg[PAL_ERROR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	pal_err(err, 0, "%s", msg);
-	err->errnum = EINVAL;
-	return -1;
-}
+#define invalid(err, ...) pal_err_code(err, EINVAL, __VA_ARGS__)
 
 /* ANN[KEY] as a string; NULL when absent; a non-string is an error. */
 static int annotation(yajl_val ann, const char *key, const char **out, pal_error *err)

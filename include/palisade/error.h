@@ -35,6 +35,12 @@ typedef struct pal_error {
 int pal_err(pal_error *err, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Like pal_err, but ERRNUM only classifies the error (EPERM for a policy
+ * refusal, EINVAL for a malformed input) and no strerror text is appended:
+ * the message says it all.  Always returns -1. */
+int pal_err_code(pal_error *err, int errnum, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Prepend "context: " to the message already in *err.  Returns -1. */
 int pal_err_prefix(pal_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

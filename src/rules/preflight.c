@@ -93,21 +93,9 @@
 
 /* --------------------------------------------------------------- text */
 
-/* A refusal: like pal_rule_refuse()'s, classified EPERM without the
- * strerror text, so that callers (check) tell it from an I/O error. */
-static int refuse(pal_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int refuse(pal_error *err, const char *fmt, ...)
-{
-	char msg[PAL_ERROR_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	pal_err(err, 0, "%s", msg);
-	err->errnum = EPERM;
-	return -1;
-}
+/* A refusal: classified EPERM without strerror text, as pal_rule_refuse()'s,
+ * so that callers (check) tell it from an I/O error. */
+#define refuse(err, ...) pal_err_code(err, EPERM, __VA_ARGS__)
 
 /* S escaped into BUF (SHOW_SIZE): paths come from the spec and the rootfs,
  * and a newline in a symlink target must not split the error line. */
