@@ -223,14 +223,7 @@ static yajl_val find_rlimit(yajl_val list, const char *type)
 /* "soft"/"hard" as unsigned 64-bit; RLIM_INFINITY is 2^64-1 in specs */
 static int limit_of(yajl_val rl, const char *key, uint64_t *out)
 {
-	yajl_val v = pal_json_get(rl, key);
-	char *end;
-
-	if (!YAJL_IS_NUMBER(v))
-		return -1;
-	errno = 0;
-	*out = strtoull(YAJL_GET_NUMBER(v), &end, 10);
-	return errno || *end || YAJL_GET_NUMBER(v)[0] == '-' ? -1 : 0;
+	return pal_json_u64(pal_json_get(rl, key), out) ? 0 : -1;
 }
 
 static int set_limit(yajl_val rl, const char *key, uint64_t v, pal_error *err)

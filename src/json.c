@@ -1017,6 +1017,25 @@ void pal_json_array_remove(yajl_val arr, size_t i)
 	arr->u.array.len--;
 }
 
+bool pal_json_u64(yajl_val v, uint64_t *out)
+{
+	const char *s;
+	unsigned long long n;
+	char *end;
+
+	if (!YAJL_IS_NUMBER(v) || !v->u.number.r)
+		return false;
+	s = v->u.number.r;
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = n;
+	return true;
+}
+
 bool pal_json_is_string_array(yajl_val v)
 {
 	if (!YAJL_IS_ARRAY(v))

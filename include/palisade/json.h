@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <yajl/yajl_gen.h>
 #include <yajl/yajl_tree.h>
 
@@ -76,6 +77,11 @@ int pal_json_append(yajl_val arr, yajl_val v, pal_error *err);
 
 /* Remove element I of ARR (frees it). */
 void pal_json_array_remove(yajl_val arr, size_t i);
+
+/* V as an unsigned 64-bit integer written in plain digits (no sign,
+ * fraction or exponent), as Go's decoder reads a uint64 field; yajl's own
+ * integer is a signed long long, so the number's text is parsed. */
+bool pal_json_u64(yajl_val v, uint64_t *out);
 
 /* V is an array whose every element is a string. */
 bool pal_json_is_string_array(yajl_val v);

@@ -54,27 +54,6 @@ static bool known_type(const char *t)
 	return false;
 }
 
-/* V as an unsigned 64-bit integer written in plain digits.  yajl's own
- * integer is a signed long long, so the text is parsed here. */
-static bool get_u64(yajl_val v, uint64_t *out)
-{
-	const char *s;
-	unsigned long long n;
-	char *end;
-
-	if (!YAJL_IS_NUMBER(v) || !v->u.number.r)
-		return false;
-	s = v->u.number.r;
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno || *end)
-		return false;
-	*out = n;
-	return true;
-}
-
 static uint64_t min_u64(uint64_t a, uint64_t b)
 {
 	return a < b ? a : b;
@@ -89,8 +68,8 @@ static int profile_max(const struct pal_rewrite_ctx *ctx, yajl_val max, size_t i
 	if (!known_type(type))
 		return pal_err(err, EINVAL, "profile \"%s\": rlimits.max: unknown type \"%s\"",
 		               ctx->profile->name, type);
-	if (!YAJL_IS_OBJECT(m) || !get_u64(pal_json_get(m, "soft"), soft) ||
-	    !get_u64(pal_json_get(m, "hard"), hard))
+	if (!YAJL_IS_OBJECT(m) || !pal_json_u64(pal_json_get(m, "soft"), soft) ||
+	    !pal_json_u64(pal_json_get(m, "hard"), hard))
 		return pal_err(err, EINVAL,
 		               "profile \"%s\": rlimits.max.%s: must be {\"soft\": N, \"hard\": N} "
 		               "with unsigned integers",
@@ -114,13 +93,13 @@ static int check_entries(yajl_val rl, pal_error *err)
 			return pal_err(err, EINVAL,
 			               "config.json: process.rlimits[%zu].type: must be a string",
 			               i);
-		if (!get_u64(pal_json_get(e, "soft"), &n))
+		if (!pal_json_u64(pal_json_get(e, "soft"), &n))
 			return pal_err(
 			    err, EINVAL,
 			    "config.json: process.rlimits[%zu].soft: must be an unsigned "
 			    "integer",
 			    i);
-		if (!get_u64(pal_json_get(e, "hard"), &n))
+		if (!pal_json_u64(pal_json_get(e, "hard"), &n))
 			return pal_err(
 			    err, EINVAL,
 			    "config.json: process.rlimits[%zu].hard: must be an unsigned "
@@ -145,8 +124,8 @@ static int lower(const struct pal_rewrite_ctx *ctx, yajl_val e, size_t i, uint64
 	char field[64];
 
 	/* both checked by check_entries() */
-	get_u64(pal_json_get(e, "soft"), &soft);
-	get_u64(pal_json_get(e, "hard"), &hard);
+	pal_json_u64(pal_json_get(e, "soft"), &soft);
+	pal_json_u64(pal_json_get(e, "hard"), &hard);
 	nhard = min_u64(hard, max_hard);
 	nsoft = min_u64(min_u64(soft, max_soft), nhard);
 	if (nhard == hard && nsoft == soft)

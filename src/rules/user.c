@@ -64,18 +64,9 @@
 /* V as a uid: a plain integer up to 2^32-1, as runc's uint32 reads it. */
 static bool get_uid(yajl_val v, uint32_t *out)
 {
-	const char *s;
-	unsigned long long n;
-	char *end;
+	uint64_t n;
 
-	if (!YAJL_IS_NUMBER(v) || !v->u.number.r)
-		return false;
-	s = v->u.number.r;
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (errno || *end || n > UINT32_MAX)
+	if (!pal_json_u64(v, &n) || n > UINT32_MAX)
 		return false;
 	*out = (uint32_t)n;
 	return true;
