@@ -299,6 +299,8 @@ static int conf_parse(struct pal_conf *conf, const char *path, const char *buf, 
 			r = set_path(&c, &conf->runtime, v, key);
 		} else if (!strcmp(key, "state_dir")) {
 			r = set_path(&c, &conf->state_dir, v, key);
+		} else if (!strcmp(key, "bpf_dir")) {
+			r = set_path(&c, &conf->bpf_dir, v, key);
 		} else if (!strcmp(key, "profile_dirs")) {
 			r = set_profile_dirs(conf, &c, v);
 		} else if (!strcmp(key, "default_profile")) {
@@ -325,9 +327,10 @@ static int set_defaults(struct pal_conf *conf, pal_error *err)
 		n++;
 	conf->runtime = strdup(PAL_DEFAULT_RUNTIME);
 	conf->state_dir = strdup(PAL_DEFAULT_STATE_DIR);
+	conf->bpf_dir = strdup(PAL_DEFAULT_BPF_DIR);
 	conf->default_profile = strdup(PAL_DEFAULT_PROFILE);
 	conf->profile_dirs = calloc(n, sizeof(char *));
-	if (!conf->runtime || !conf->state_dir || !conf->default_profile || !conf->profile_dirs)
+	if (!conf->runtime || !conf->state_dir || !conf->bpf_dir || !conf->default_profile || !conf->profile_dirs)
 		return pal_err(err, ENOMEM, "configuration");
 	for (size_t i = 0; i < n; i++) {
 		conf->profile_dirs[i] = strdup(pal_default_profile_dirs[i]);
@@ -370,6 +373,7 @@ void pal_conf_free(struct pal_conf *conf)
 	free(conf->path);
 	free(conf->runtime);
 	free(conf->state_dir);
+	free(conf->bpf_dir);
 	free_strv(conf->profile_dirs, conf->n_profile_dirs);
 	free(conf->default_profile);
 	for (size_t i = 0; i < conf->n_rules; i++)

@@ -33,7 +33,7 @@
 #include "palisade/bpf_policy.h"
 #include "palisade/error.h"
 
-#define PAL_BPF_DEFAULT_DIR "/sys/fs/bpf/palisade"
+/* default pin root: PAL_DEFAULT_BPF_DIR (conf.h) */
 
 struct pal_bpf_status {
 	bool loaded;           /* pins complete and of our ABI */

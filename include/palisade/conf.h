@@ -9,6 +9,7 @@
  *   {
  *     "runtime": "/usr/sbin/runc",      backend, absolute, never $PATH
  *     "state_dir": "/run/palisade",     per-container records
+ *     "bpf_dir": "/sys/fs/bpf/palisade", BPF pins (on a bpffs mount)
  *     "profile_dirs": ["/etc/palisade/profiles", PAL_DATADIR "/profiles"],
  *                                       searched in order, first NAME.json wins
  *     "default_profile": "default",     when nothing else selects one
@@ -39,6 +40,7 @@
 #define PAL_CONF_ENV "PALISADE_CONFIG"
 #define PAL_CONF_MAX_SIZE (1u << 20)
 #define PAL_DEFAULT_STATE_DIR "/run/palisade"
+#define PAL_DEFAULT_BPF_DIR "/sys/fs/bpf/palisade"
 #define PAL_DEFAULT_PROFILE "default"
 #define PAL_ETC_PROFILE_DIR "/etc/palisade/profiles"
 
@@ -58,6 +60,7 @@ struct pal_conf {
 	char *path;      /* file read, or NULL when defaults were used */
 	char *runtime;   /* absolute path of the backend */
 	char *state_dir; /* absolute */
+	char *bpf_dir;   /* absolute: BPF pins (bpf.h) */
 	/* Absolute, normalised.  A struct filled by hand may leave these zero:
 	 * the profile loader then uses the defaults above. */
 	char **profile_dirs;
