@@ -224,6 +224,7 @@ static int run(const struct check *c, const struct pal_conf *conf, enum pal_mode
                yajl_val *out, struct pal_report *report, pal_error *why, pal_error *err)
 {
 	const char *slash = strrchr(conf->runtime, '/');
+	_cleanup_free_ char *self = realpath("/proc/self/exe", NULL);
 	const struct pal_rewrite_ctx ctx = {
 	    .cmd = PAL_CMD_NONE,
 	    .id = NULL,
@@ -233,6 +234,7 @@ static int run(const struct check *c, const struct pal_conf *conf, enum pal_mode
 	    .mode = mode,
 	    .backend = slash ? slash + 1 : conf->runtime,
 	    .report = report,
+	    .self_exe = self, /* the hook create would write */
 	};
 
 	*out = pal_json_dup(c->orig);

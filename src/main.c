@@ -5,12 +5,18 @@
  * and chooses an exit code; every other module reports through pal_error.
  *
  * Control flow, per command:
- *   create, run, restore  rewrite config.json, record, then exec the backend
+ *   create, run, restore  rewrite config.json (with, when the profile has
+ *                         BPF rules, a createRuntime hook that registers
+ *                         the container's policy), record, exec the backend
  *   exec                  check/tighten against the record, then exec
+ *   delete                of a container with BPF policy: run the backend,
+ *                         then unregister; otherwise exec
  *   features              the backend's answer plus Palisade's additions
+ *   check, hook, bpf      Palisade's own commands (no backend)
  *   everything else       exec the backend with the identical argv
  * Palisade never waits for a container: once the backend runs, Palisade is
- * gone from the process tree (exec, not fork).
+ * gone from the process tree (exec, not fork); only `delete` waits for the
+ * backend to finish, to clean up after it.
  */
 #include "config.h"
 
@@ -19,11 +25,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "palisade/bpf.h"
+#include "palisade/bpf_policy.h"
 #include "palisade/cleanup.h"
 #include "palisade/cli.h"
 #include "palisade/conf.h"
 #include "palisade/exec_guard.h"
 #include "palisade/features.h"
+#include "palisade/hook.h"
 #include "palisade/id.h"
 #include "palisade/json.h"
 #include "palisade/log.h"
@@ -65,11 +74,41 @@ static void log_findings(const struct pal_log_target *log, const struct pal_rewr
 	}
 }
 
+/* The BPF policy of the rewritten spec: when it is not empty, load the BPF
+ * objects (once per boot), refuse when the profile requires BPF LSM the
+ * kernel lacks, and give the policy's record form in *JSON. */
+static int prepare_bpf(const struct pal_conf *conf, const struct pal_rewrite_ctx *ctx,
+		       yajl_val spec, yajl_val *json, char *warning, size_t size, pal_error *err)
+{
+	struct pal_bpf_policy_spec ps = {0};
+	int r = -1;
+
+	warning[0] = '\0';
+	if (pal_bpf_policy_build(ctx->profile, ctx->mode, spec, &ps, err) < 0)
+		return -1;
+	if (pal_bpf_policy_empty(&ps)) {
+		r = 0;
+		goto out;
+	}
+	/* audit mode refuses nothing: a missing LSM is reported, not fatal */
+	if (ctx->mode == PAL_MODE_AUDIT)
+		ps.lsm_required = false;
+	if (pal_hook_prepare(conf, ctx->profile->name, &ps, warning, size, err) < 0 ||
+	    pal_bpf_policy_to_json(&ps, json, err) < 0)
+		goto out;
+	r = 0;
+out:
+	pal_bpf_policy_free(&ps);
+	return r;
+}
+
 static int do_create(const struct pal_conf *conf, const struct pal_cli *cli,
 		     const struct pal_log_target *log, char **argv, pal_error *err)
 {
 	_cleanup_spec_ struct pal_spec spec = PAL_SPEC_INIT;
-	_cleanup_free_ char *root = NULL;
+	_cleanup_free_ char *root = NULL, *self = NULL;
+	_cleanup_yajl_val_ yajl_val bpf = NULL;
+	char warning[PAL_ERROR_MAX];
 	struct pal_profile profile = {0};
 	struct pal_report report = {0};
 	const char *bundle = pal_cli_get(cli, "bundle", false);
@@ -99,18 +138,31 @@ static int do_create(const struct pal_conf *conf, const struct pal_cli *cli,
 		.profile = &profile,
 		.backend = backend,
 		.report = &report,
+		.state_root = root,
 	};
+	/* the path runc will run the createRuntime hook by */
+	self = realpath("/proc/self/exe", NULL);
+	if (!self) {
+		r = pal_err(err, errno, "/proc/self/exe");
+		goto out;
+	}
+	ctx.self_exe = self;
 	if (pal_select_profile(conf, spec.root, NULL, &profile, &ctx.mode, err) < 0) {
 		pal_err_prefix(err, "bundle %s", bundle);
 		goto out;
 	}
-	if (pal_rewrite(&ctx, spec.root, err) < 0 || pal_spec_write(&spec, NULL, err) < 0) {
+	/* BPF before the write: a refusal leaves the bundle as it was */
+	if (pal_rewrite(&ctx, spec.root, err) < 0 ||
+	    prepare_bpf(conf, &ctx, spec.root, &bpf, warning, sizeof(warning), err) < 0 ||
+	    pal_spec_write(&spec, NULL, err) < 0) {
 		pal_err_prefix(err, "bundle %s", bundle);
 		goto out;
 	}
 	if (ctx.mode == PAL_MODE_AUDIT)
 		log_findings(log, &ctx);
-	if (pal_state_save(conf, root, id, bundle, spec.root, err) < 0)
+	if (warning[0])
+		pal_log_record(log, "warning", warning);
+	if (pal_state_save(conf, root, id, bundle, spec.root, bpf, err) < 0)
 		goto out;
 	(void)pal_state_sweep(conf, root, err); /* housekeeping, never fatal */
 	r = pal_runtime_exec(conf, argv, err);
@@ -156,6 +208,29 @@ static int do_exec(const struct pal_conf *conf, const struct pal_cli *cli,
 	return pal_runtime_exec(conf, argv, err);
 }
 
+static int do_delete(const struct pal_conf *conf, const struct pal_cli *cli,
+		     const struct pal_log_target *log, char **argv, int *status, pal_error *err)
+{
+	_cleanup_free_ char *root = NULL;
+	_cleanup_yajl_val_ yajl_val rec = NULL;
+	const char *id;
+
+	if (container_id(cli, true, &id, err) < 0 || pal_state_root(cli, &root, err) < 0 ||
+	    pal_state_load(conf, root, id, &rec, err) < 0 || !pal_json_get(rec, "bpf")) {
+		/* nothing of ours to clean up: the backend, exactly */
+		pal_err_clear(err);
+		return pal_runtime_exec(conf, argv, err);
+	}
+	if (pal_runtime_wait(conf, argv, status, err) < 0)
+		return -1;
+	if (*status == 0 && pal_hook_release(conf, root, id, rec, err) < 0) {
+		/* the container is gone; a later sweep removes what is left */
+		pal_log_record(log, "warning", err->msg);
+		pal_err_clear(err);
+	}
+	return 0;
+}
+
 static int do_features(const struct pal_conf *conf, char **argv, int *status, pal_error *err)
 {
 	_cleanup_free_ char *out = NULL, *text = NULL;
@@ -198,7 +273,15 @@ int main(int argc, char **argv)
 	}
 	if (pal_conf_load(&conf, &err) < 0)
 		goto fail;
-	/* `check` never runs the backend; every other path does */
+	/* Palisade's own commands never run the backend; every other path does */
+	if (cli.cmd == PAL_CMD_UNKNOWN && parsed == 0 && !strcmp(cli.cmd_word, "hook")) {
+		status = pal_hook_main(&conf, argc - cli.cmd_index, argv + cli.cmd_index, &err);
+		goto own;
+	}
+	if (cli.cmd == PAL_CMD_UNKNOWN && parsed == 0 && !strcmp(cli.cmd_word, "bpf")) {
+		status = pal_bpf_main(&conf, argc - cli.cmd_index, argv + cli.cmd_index, &err);
+		goto own;
+	}
 	if (!(cli.cmd == PAL_CMD_UNKNOWN && parsed == 0 && !strcmp(cli.cmd_word, "check")) &&
 	    pal_runtime_check(&conf, &err) < 0)
 		goto fail;
@@ -233,6 +316,13 @@ int main(int argc, char **argv)
 			return status;
 		}
 		break;
+	case PAL_CMD_DELETE:
+		if (parsed < 0 || cli.help)
+			break;
+		if (do_delete(&conf, &cli, &log, argv, &status, &err) < 0)
+			goto fail;
+		pal_conf_free(&conf);
+		return status;
 	case PAL_CMD_FEATURES:
 		if (parsed < 0 || cli.help)
 			break;
@@ -248,4 +338,9 @@ fail:
 	pal_log_error(&log, err.msg);
 	pal_conf_free(&conf);
 	return 1;
+own:
+	if (status < 0)
+		goto fail;
+	pal_conf_free(&conf);
+	return status;
 }

@@ -31,6 +31,7 @@ static const struct pal_rule *const rules[] = {
 	&pal_rule_sysctls,
 	&pal_rule_rlimits,
 	&pal_rule_hooks,
+	&pal_rule_bpf,
 	&pal_rule_rootfs,
 	&pal_rule_preflight,
 	&pal_rule_annotate,

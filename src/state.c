@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,12 +124,14 @@ static int open_record_dir(const struct pal_conf *conf, const char *root, bool c
 }
 
 int pal_state_save(const struct pal_conf *conf, const char *root, const char *id,
-		   const char *bundle, yajl_val spec, pal_error *err)
+		   const char *bundle, yajl_val spec, yajl_val bpf, pal_error *err)
 {
 	_cleanup_yajl_val_ yajl_val rec = pal_json_new_object();
 	_cleanup_free_ char *name = NULL, *text = NULL;
 	_cleanup_close_ int dirfd = -1;
 	yajl_val process = pal_json_get(spec, "process");
+	yajl_val profile = pal_json_getp(spec, "annotations", "io.palisade.applied.profile", NULL);
+	yajl_val mode = pal_json_getp(spec, "annotations", "io.palisade.applied.mode", NULL);
 	char created[32];
 	size_t len;
 
@@ -139,7 +142,11 @@ int pal_state_save(const struct pal_conf *conf, const char *root, const char *id
 	    pal_json_set(rec, "bundle", pal_json_new_string(bundle), err) < 0 ||
 	    pal_json_set(rec, "created", pal_json_new_number(created), err) < 0 ||
 	    pal_json_set(rec, "process", process ? pal_json_dup(process) : pal_json_new_object(),
-			 err) < 0)
+			 err) < 0 ||
+	    (YAJL_IS_STRING(profile) &&
+	     pal_json_set(rec, "profile", pal_json_dup(profile), err) < 0) ||
+	    (YAJL_IS_STRING(mode) && pal_json_set(rec, "mode", pal_json_dup(mode), err) < 0) ||
+	    (bpf && pal_json_set(rec, "bpf", pal_json_dup(bpf), err) < 0))
 		return pal_err(err, ENOMEM, "state record for %s", id);
 	if (pal_json_serialize(rec, false, &text, &len, err) < 0)
 		return pal_err_prefix(err, "state record for %s", id);
@@ -150,6 +157,100 @@ int pal_state_save(const struct pal_conf *conf, const char *root, const char *id
 		return -1;
 	if (pal_write_file_atomic(dirfd, name, text, len, 0600, err) < 0)
 		return pal_err_prefix(err, "state record");
+	return 0;
+}
+
+int pal_state_set(const struct pal_conf *conf, const char *root, const char *id,
+		  const char *key, yajl_val value, pal_error *err)
+{
+	_cleanup_yajl_val_ yajl_val rec = NULL;
+	_cleanup_free_ char *name = NULL, *text = NULL;
+	_cleanup_close_ int dirfd = -1;
+	size_t len;
+
+	if (pal_state_load(conf, root, id, &rec, err) < 0) {
+		yajl_tree_free(value);
+		return -1;
+	}
+	if (pal_json_set(rec, key, value, err) < 0 ||
+	    pal_json_serialize(rec, false, &text, &len, err) < 0)
+		return pal_err_prefix(err, "state record for %s", id);
+	if (asprintf(&name, "%s.json", id) < 0)
+		return pal_err(err, ENOMEM, "state record for %s", id);
+	dirfd = open_record_dir(conf, root, false, err);
+	if (dirfd < 0)
+		return -1;
+	if (pal_write_file_atomic(dirfd, name, text, len, 0600, err) < 0)
+		return pal_err_prefix(err, "state record");
+	return 0;
+}
+
+int pal_state_remove(const struct pal_conf *conf, const char *root, const char *id,
+		     pal_error *err)
+{
+	_cleanup_free_ char *name = NULL;
+	_cleanup_close_ int dirfd = -1;
+
+	if (asprintf(&name, "%s.json", id) < 0)
+		return pal_err(err, ENOMEM, "state record for %s", id);
+	dirfd = open_record_dir(conf, root, false, err);
+	if (dirfd < 0)
+		return err->errnum == ENOENT ? 0 : -1;
+	if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
+		return pal_err(err, errno, "state record for %s", id);
+	return 0;
+}
+
+/* STATE/cgroups/<cgid>.json: {"root": R, "id": I}, cgroup id -> container,
+ * for whoever sees only a cgroup id (BPF events, the monitor). */
+static int cgroup_index_name(const struct pal_conf *conf, uint64_t cgid, char **dir, char **name,
+			     pal_error *err)
+{
+	if (asprintf(dir, "%s/cgroups", conf->state_dir) < 0) {
+		*dir = NULL;
+		return pal_err(err, ENOMEM, "state directory");
+	}
+	if (asprintf(name, "%llu.json", (unsigned long long)cgid) < 0) {
+		*name = NULL;
+		return pal_err(err, ENOMEM, "state directory");
+	}
+	return 0;
+}
+
+int pal_state_cgroup_save(const struct pal_conf *conf, uint64_t cgid, const char *root,
+			  const char *id, pal_error *err)
+{
+	_cleanup_yajl_val_ yajl_val rec = pal_json_new_object();
+	_cleanup_free_ char *dir = NULL, *name = NULL, *text = NULL;
+	_cleanup_close_ int dirfd = -1;
+	size_t len;
+
+	if (cgroup_index_name(conf, cgid, &dir, &name, err) < 0)
+		return -1;
+	if (!rec || pal_json_set(rec, "root", pal_json_new_string(root), err) < 0 ||
+	    pal_json_set(rec, "id", pal_json_new_string(id), err) < 0 ||
+	    pal_json_serialize(rec, false, &text, &len, err) < 0)
+		return pal_err(err, ENOMEM, "cgroup record for %s", id);
+	if (pal_mkdir_p(dir, 0700, err) < 0)
+		return pal_err_prefix(err, "state directory");
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return pal_err(err, errno, "state directory %s", dir);
+	if (pal_write_file_atomic(dirfd, name, text, len, 0600, err) < 0)
+		return pal_err_prefix(err, "cgroup record");
+	return 0;
+}
+
+int pal_state_cgroup_remove(const struct pal_conf *conf, uint64_t cgid, pal_error *err)
+{
+	_cleanup_free_ char *dir = NULL, *name = NULL, *path = NULL;
+
+	if (cgroup_index_name(conf, cgid, &dir, &name, err) < 0)
+		return -1;
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return pal_err(err, ENOMEM, "cgroup record");
+	if (unlink(path) < 0 && errno != ENOENT)
+		return pal_err(err, errno, "cgroup record %s", path);
 	return 0;
 }
 

@@ -56,6 +56,8 @@ struct pal_rewrite_ctx {
 	enum pal_mode mode;                /* effective mode (annotation over profile) */
 	const char *backend;               /* "runc", "crun": basename of the runtime */
 	struct pal_report *report;         /* may be NULL */
+	const char *self_exe;   /* this palisade, for its own hook; NULL: SBINDIR/palisade */
+	const char *state_root; /* the backend's --root; NULL: /run/runc */
 };
 
 struct pal_rule {
@@ -81,6 +83,10 @@ void pal_rule_note(const struct pal_rewrite_ctx *ctx, const char *rule, const ch
 
 void pal_report_free(struct pal_report *r);
 
+/* HOOK is one Palisade's bpf rule writes (see src/rules/bpf.c): the hooks
+ * rule lets it through, the bpf rule replaces it. */
+bool pal_rule_bpf_is_own_hook(const struct pal_rewrite_ctx *ctx, yajl_val hook);
+
 /* The rules, in the order they run (see rewrite.c). */
 extern const struct pal_rule pal_rule_privileged;
 extern const struct pal_rule pal_rule_namespaces;
@@ -94,6 +100,7 @@ extern const struct pal_rule pal_rule_devices;
 extern const struct pal_rule pal_rule_sysctls;
 extern const struct pal_rule pal_rule_rlimits;
 extern const struct pal_rule pal_rule_hooks;
+extern const struct pal_rule pal_rule_bpf;
 extern const struct pal_rule pal_rule_rootfs;
 extern const struct pal_rule pal_rule_preflight;
 extern const struct pal_rule pal_rule_annotate;

@@ -15,6 +15,7 @@
 #define PALISADE_STATE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <yajl/yajl_tree.h>
 
 #include "palisade/cli.h"
@@ -31,8 +32,25 @@ int pal_state_root(const struct pal_cli *cli, char **root, pal_error *err);
 /* Does the backend already hold a container ID under ROOT? */
 bool pal_state_backend_has(const char *root, const char *id);
 
+/* The record: id, root, bundle, created, the spec's process, the applied
+ * profile and mode (annotations), and BPF (the compiled policy, bpf_policy.h
+ * JSON form) when not NULL. */
 int pal_state_save(const struct pal_conf *conf, const char *root, const char *id,
-		   const char *bundle, yajl_val spec, pal_error *err);
+		   const char *bundle, yajl_val spec, yajl_val bpf, pal_error *err);
+
+/* RECORD[KEY] = VALUE (owned, also on failure), written atomically. */
+int pal_state_set(const struct pal_conf *conf, const char *root, const char *id,
+		  const char *key, yajl_val value, pal_error *err);
+
+/* Remove the record; absent is not an error. */
+int pal_state_remove(const struct pal_conf *conf, const char *root, const char *id,
+		     pal_error *err);
+
+/* The cgroup index, STATE/cgroups/<cgroup id>.json = {"root", "id"}:
+ * written when a container's BPF policy is registered, removed with it. */
+int pal_state_cgroup_save(const struct pal_conf *conf, uint64_t cgid, const char *root,
+			  const char *id, pal_error *err);
+int pal_state_cgroup_remove(const struct pal_conf *conf, uint64_t cgid, pal_error *err);
 
 /* Load the record; err->errnum is ENOENT when there is none. */
 int pal_state_load(const struct pal_conf *conf, const char *root, const char *id,

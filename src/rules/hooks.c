@@ -62,8 +62,8 @@ static int check_kind(const struct pal_rewrite_ctx *ctx, const char *kind, yajl_
 			               shown_kind, i);
 		if (!YAJL_IS_STRING(path))
 			return pal_err(err, EINVAL, "config.json: %s: must be a string", field);
-		if (allowed(allow, path->u.string))
-			continue;
+		if (allowed(allow, path->u.string) || pal_rule_bpf_is_own_hook(ctx, hook))
+			continue; /* Palisade's own: the bpf rule rewrites it */
 		shown = pal_escape(path->u.string, 256);
 		if (!shown)
 			return pal_err(err, ENOMEM, "config.json: %s", field);

@@ -61,7 +61,7 @@ static void save_load_sweep(void **state)
 	assert_int_equal(pal_state_load(&conf, root, "c1", &rec, &err), -1);
 	assert_int_equal(err.errnum, ENOENT);
 
-	assert_int_equal(pal_state_save(&conf, root, "c1", "/b", spec, &err), 0);
+	assert_int_equal(pal_state_save(&conf, root, "c1", "/b", spec, NULL, &err), 0);
 	assert_int_equal(pal_state_load(&conf, root, "c1", &rec, &err), 0);
 	assert_true(pal_json_equal(pal_json_get(rec, "process"), pal_json_get(spec, "process")));
 	assert_string_equal(pal_json_get(rec, "bundle")->u.string, "/b");
@@ -81,7 +81,7 @@ static void save_load_sweep(void **state)
 	assert_true(asprintf(&rdir, "%s/c1", root) > 0);
 	assert_int_equal(pal_mkdir_p(rdir, 0700, &err), 0);
 	assert_true(pal_state_backend_has(root, "c1"));
-	assert_int_equal(pal_state_save(&conf, root, "c2", "/b", spec, &err), 0);
+	assert_int_equal(pal_state_save(&conf, root, "c2", "/b", spec, NULL, &err), 0);
 	/* age both records */
 	{
 		char *r1 = NULL;
