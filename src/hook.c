@@ -53,7 +53,7 @@ static int read_stdin(size_t max, char **out, size_t *len, pal_error *err)
 	return 0;
 }
 
-/* The OCI state runc writes on the hook's stdin: id and pid. */
+/* The OCI state runc writes on the hook's stdin: id and (PID not NULL) pid. */
 static int read_state(char **id, pid_t *pid, pal_error *err)
 {
 	_cleanup_free_ char *buf = NULL;
@@ -72,12 +72,13 @@ static int read_state(char **id, pid_t *pid, pal_error *err)
 		return pal_err(err, EINVAL, "container state: \"id\" must be a string");
 	if (pal_id_validate(vid->u.string, err) < 0)
 		return pal_err_prefix(err, "container state");
-	if (!pal_json_u64(vpid, &n) || n == 0 || n > 0x3fffffff)
+	if (pid && (!pal_json_u64(vpid, &n) || n == 0 || n > 0x3fffffff))
 		return pal_err(err, EINVAL, "container state: \"pid\" must be a process id");
 	*id = strdup(vid->u.string);
 	if (!*id)
 		return pal_err(err, ENOMEM, "container state");
-	*pid = (pid_t)n;
+	if (pid)
+		*pid = (pid_t)n;
 	return 0;
 }
 
@@ -166,11 +167,22 @@ int pal_hook_prepare(const struct pal_conf *conf, const char *profile,
 	return 0;
 }
 
-int pal_hook_release(const struct pal_conf *conf, const char *root, const char *id,
-		     yajl_val rec, pal_error *err)
+/* runc destroyed the container (its cgroup is gone): unregister its
+ * policy, drop its cgroup index entry and its record. */
+static int poststop(const struct pal_conf *conf, const char *root, pal_error *err)
 {
+	_cleanup_free_ char *id = NULL;
+	_cleanup_yajl_val_ yajl_val rec = NULL;
 	uint64_t cgid;
 
+	if (read_state(&id, NULL, err) < 0)
+		return -1;
+	if (pal_state_load(conf, root, id, &rec, err) < 0) {
+		if (err->errnum != ENOENT)
+			return pal_err_prefix(err, "container %s", id);
+		pal_err_clear(err); /* nothing of ours left */
+		return 0;
+	}
 	if (pal_json_u64(pal_json_get(rec, "cgroupId"), &cgid)) {
 		if (pal_bpf_unregister(conf->bpf_dir, cgid, err) < 0 ||
 		    pal_state_cgroup_remove(conf, cgid, err) < 0)
@@ -182,10 +194,13 @@ int pal_hook_release(const struct pal_conf *conf, const char *root, const char *
 int pal_hook_main(const struct pal_conf *conf, int argc, char **argv, pal_error *err)
 {
 	/* exactly what src/rules/bpf.c writes */
-	if (argc != 4 || strcmp(argv[1], "create-runtime") != 0 || strcmp(argv[2], "--root") != 0 ||
-	    argv[3][0] != '/')
-		return pal_err(err, EINVAL,
-			       "usage: palisade hook create-runtime --root ROOT (an OCI hook "
-			       "Palisade writes into the spec; not for use by hand)");
-	return create_runtime(conf, argv[3], err);
+	if (argc == 4 && !strcmp(argv[2], "--root") && argv[3][0] == '/') {
+		if (!strcmp(argv[1], "create-runtime"))
+			return create_runtime(conf, argv[3], err);
+		if (!strcmp(argv[1], "poststop"))
+			return poststop(conf, argv[3], err);
+	}
+	return pal_err(err, EINVAL,
+		       "usage: palisade hook create-runtime|poststop --root ROOT (OCI hooks "
+		       "Palisade writes into the spec; not for use by hand)");
 }

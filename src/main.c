@@ -9,14 +9,12 @@
  *                         BPF rules, a createRuntime hook that registers
  *                         the container's policy), record, exec the backend
  *   exec                  check/tighten against the record, then exec
- *   delete                of a container with BPF policy: run the backend,
- *                         then unregister; otherwise exec
  *   features              the backend's answer plus Palisade's additions
  *   check, hook, bpf      Palisade's own commands (no backend)
  *   everything else       exec the backend with the identical argv
  * Palisade never waits for a container: once the backend runs, Palisade is
- * gone from the process tree (exec, not fork); only `delete` waits for the
- * backend to finish, to clean up after it.
+ * gone from the process tree (exec, not fork).  The BPF policy goes when
+ * runc runs the poststop hook (src/rules/bpf.c).
  */
 #include "config.h"
 
@@ -208,29 +206,6 @@ static int do_exec(const struct pal_conf *conf, const struct pal_cli *cli,
 	return pal_runtime_exec(conf, argv, err);
 }
 
-static int do_delete(const struct pal_conf *conf, const struct pal_cli *cli,
-		     const struct pal_log_target *log, char **argv, int *status, pal_error *err)
-{
-	_cleanup_free_ char *root = NULL;
-	_cleanup_yajl_val_ yajl_val rec = NULL;
-	const char *id;
-
-	if (container_id(cli, true, &id, err) < 0 || pal_state_root(cli, &root, err) < 0 ||
-	    pal_state_load(conf, root, id, &rec, err) < 0 || !pal_json_get(rec, "bpf")) {
-		/* nothing of ours to clean up: the backend, exactly */
-		pal_err_clear(err);
-		return pal_runtime_exec(conf, argv, err);
-	}
-	if (pal_runtime_wait(conf, argv, status, err) < 0)
-		return -1;
-	if (*status == 0 && pal_hook_release(conf, root, id, rec, err) < 0) {
-		/* the container is gone; a later sweep removes what is left */
-		pal_log_record(log, "warning", err->msg);
-		pal_err_clear(err);
-	}
-	return 0;
-}
-
 static int do_features(const struct pal_conf *conf, char **argv, int *status, pal_error *err)
 {
 	_cleanup_free_ char *out = NULL, *text = NULL;
@@ -316,13 +291,6 @@ int main(int argc, char **argv)
 			return status;
 		}
 		break;
-	case PAL_CMD_DELETE:
-		if (parsed < 0 || cli.help)
-			break;
-		if (do_delete(&conf, &cli, &log, argv, &status, &err) < 0)
-			goto fail;
-		pal_conf_free(&conf);
-		return status;
 	case PAL_CMD_FEATURES:
 		if (parsed < 0 || cli.help)
 			break;

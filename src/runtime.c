@@ -41,23 +41,6 @@ int pal_runtime_exec(const struct pal_conf *conf, char **argv, pal_error *err)
 	return pal_err(err, errno, "executing %s", conf->runtime);
 }
 
-int pal_runtime_wait(const struct pal_conf *conf, char **argv, int *status, pal_error *err)
-{
-	pid_t pid;
-	int r, wst;
-
-	argv[0] = conf->runtime;
-	r = posix_spawn(&pid, conf->runtime, NULL, NULL, argv, environ);
-	if (r != 0)
-		return pal_err(err, r, "executing %s", conf->runtime);
-	while (waitpid(pid, &wst, 0) < 0) {
-		if (errno != EINTR)
-			return pal_err(err, errno, "waiting for %s", conf->runtime);
-	}
-	*status = WIFEXITED(wst) ? WEXITSTATUS(wst) : 128 + WTERMSIG(wst);
-	return 0;
-}
-
 int pal_runtime_output(const struct pal_conf *conf, char **argv, size_t max, char **out,
 		       size_t *len, int *status, pal_error *err)
 {

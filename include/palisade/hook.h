@@ -8,6 +8,10 @@
  * cgroup v2 directory from the state's pid, registers the policy there
  * (bpf.h) and records the cgroup id.  Any failure exits non-zero, and runc
  * then destroys the container: nothing runs unprotected.
+ *
+ * `palisade hook poststop --root ROOT`: runc runs it when it destroys the
+ * container (delete, or the end of a foreground run): the policy, the
+ * cgroup index entry and the record go.
  */
 #ifndef PALISADE_HOOK_H
 #define PALISADE_HOOK_H
@@ -27,11 +31,6 @@
 int pal_hook_prepare(const struct pal_conf *conf, const char *profile,
 		     const struct pal_bpf_policy_spec *ps, char *warning, size_t size,
 		     pal_error *err);
-
-/* After the backend deleted container ID: unregister its policy, drop its
- * cgroup index entry and its record REC. */
-int pal_hook_release(const struct pal_conf *conf, const char *root, const char *id,
-		     yajl_val rec, pal_error *err);
 
 /* argv[0] is "hook".  Returns 0 or -1 with *err filled. */
 int pal_hook_main(const struct pal_conf *conf, int argc, char **argv, pal_error *err);

@@ -21,10 +21,6 @@ int pal_runtime_check(const struct pal_conf *conf, pal_error *err);
 /* execv the backend with ARGV (argv[0] replaced).  Returns only on error. */
 int pal_runtime_exec(const struct pal_conf *conf, char **argv, pal_error *err);
 
-/* Run the backend with ARGV (argv[0] replaced), stdio inherited, and wait:
- * *STATUS is its exit code (128+N for a signal). */
-int pal_runtime_wait(const struct pal_conf *conf, char **argv, int *status, pal_error *err);
-
 /* Run the backend with ARGV (argv[0] replaced), stdin and stderr inherited,
  * capturing at most MAX bytes of stdout.  *STATUS is its exit code (128+N
  * for a signal). */

@@ -264,7 +264,10 @@ pal_tmp() {
 	trap pal_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
-	mkdir -p "$T/root" "$T/state"
+	mkdir -p "$T/root" "$T/state" "$T/bpffs"
+	# A private bpffs: Palisade's pins (bpf_dir) never touch the host's
+	# /sys/fs/bpf, and unmounting it at exit drops every pin, link and map.
+	mount -t bpf bpf "$T/bpffs" 2>/dev/null || true
 	# A short tag unique to this run, for container ids: containers without
 	# cgroupsPath get cgroup /<id>, shared by every runc root on the host.
 	TAG=$(basename "$T" | sed 's/.*\.//' | tr 'A-Z' 'a-z')
@@ -290,7 +293,8 @@ write_conf() {
 	jq -n --arg rt "$rt" --arg sd "$sd" --arg pd "$T/profiles" \
 		--arg sp "$(cd "${PAL_PROFILES:-$(dirname "${BASH_SOURCE[0]}")/../../profiles}" && pwd -P)" \
 		--arg dp "${PAL_DEFAULT_PROFILE:-passthrough}" \
-		'{runtime: $rt, state_dir: $sd, profile_dirs: [$pd, $sp], default_profile: $dp}' \
+		--arg bd "$T/bpffs/palisade" \
+		'{runtime: $rt, state_dir: $sd, bpf_dir: $bd, profile_dirs: [$pd, $sp], default_profile: $dp}' \
 		>"$T/palisade.json"
 	PALISADE_CONFIG=$T/palisade.json
 	export PALISADE_CONFIG
