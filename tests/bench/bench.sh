@@ -7,7 +7,10 @@
 # milliseconds for each and the ratio palisade/runc.  Not a test.
 #
 # Palisade runs under BENCH_PROFILE (default "default", the shipped profile:
-# a real rewrite with a generated seccomp filter).  Every cycle starts from
+# a real rewrite with a generated seccomp filter, and BPF policy registered
+# by Palisade's createRuntime hook and removed by its poststop hook).  A
+# fourth arm runs bare runc on the rewritten spec without those two hooks:
+# 'runc+spec' minus it is what the hooks cost.  Every cycle starts from
 # the pristine config.json, as a manager writes a fresh one per container,
 # so the rewrite is paid every time; both sides pay the same copy.
 #
@@ -40,6 +43,7 @@ PAL_DEFAULT_PROFILE=${BENCH_PROFILE:-default} write_conf
 make_bundle "$T/bp" true
 make_bundle "$T/br" true
 make_bundle "$T/bs" true
+make_bundle "$T/bh" true
 cp "$T/bp/config.json" "$T/pristine.json"
 P=p$TAG
 R=r$TAG
@@ -84,14 +88,18 @@ stats() {
 # the cost of the policy inside runc (a seccomp filter is compiled by runc).
 cycle_csd pal "$P-w" "$T/bp" >/dev/null
 cp "$T/bp/config.json" "$T/rewritten.json"
+jq '(.hooks // {}) |= with_entries(.value |= map(select(.args[1] != "hook")) | select(.value | length > 0))
+    | if .hooks == {} then del(.hooks) else . end' "$T/rewritten.json" >"$T/nohooks.json" ||
+	die "jq failed"
 cycle_csd brunc "$R-w" "$T/br" >/dev/null
 
 S=s$TAG
-for f in csd.pal csd.runc csd.spec run.pal run.runc run.spec; do : >"$T/$f"; done
+H=h$TAG
+for f in csd.pal csd.runc csd.spec csd.nohk run.pal run.runc run.spec run.nohk; do : >"$T/$f"; done
 for ((i = 0; i < N; i++)); do
-	# rotate the order of the three arms every iteration
-	for k in 0 1 2; do
-		case $(((i + k) % 3)) in
+	# rotate the order of the four arms every iteration
+	for k in 0 1 2 3; do
+		case $(((i + k) % 4)) in
 		0)
 			cycle_csd pal "$P-$i" "$T/bp" >>"$T/csd.pal"
 			cycle_run pal "$P-r$i" "$T/bp" >>"$T/run.pal"
@@ -104,6 +112,10 @@ for ((i = 0; i < N; i++)); do
 			cycle_csd brunc "$S-$i" "$T/bs" "$T/rewritten.json" >>"$T/csd.spec"
 			cycle_run brunc "$S-r$i" "$T/bs" "$T/rewritten.json" >>"$T/run.spec"
 			;;
+		3)
+			cycle_csd brunc "$H-$i" "$T/bh" "$T/nohooks.json" >>"$T/csd.nohk"
+			cycle_run brunc "$H-r$i" "$T/bh" "$T/nohooks.json" >>"$T/run.nohk"
+			;;
 		esac
 	done
 done
@@ -112,14 +124,18 @@ echo "palisade (profile ${BENCH_PROFILE:-default}) vs runc, busybox 'true', N=$N
 echo "palisade: $PALISADE ($("$PALISADE" --version 2>/dev/null | head -n 1))"
 echo "runc:     $RUNC ($("$RUNC" --version | head -n 1))"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
-echo "medians (p90) in ms; 'runc+spec' is bare runc on the spec Palisade wrote"
-printf '%-21s %17s %17s %17s %9s %9s\n' "" "palisade" "runc" "runc+spec" "pal/runc" "pal/spec"
+echo "medians (p90) in ms; 'runc+spec' is bare runc on the spec Palisade wrote, 'no hooks'"
+echo "the same without Palisade's BPF hooks (their cost is the difference)"
+printf '%-21s %17s %17s %17s %17s %9s %9s %9s\n' "" "palisade" "runc" "runc+spec" "no hooks" \
+	"pal/runc" "pal/spec" "hooks ms"
 for what in csd run; do
 	read -r pm p9 <<<"$(stats "$T/$what.pal")"
 	read -r rm r9 <<<"$(stats "$T/$what.runc")"
 	read -r sm s9 <<<"$(stats "$T/$what.spec")"
+	read -r hm h9 <<<"$(stats "$T/$what.nohk")"
 	label=$([ "$what" = csd ] && echo "create+start+delete" || echo "run")
-	printf '%-21s %8s (%6s) %8s (%6s) %8s (%6s) %9s %9s\n' "$label" "$pm" "$p9" "$rm" "$r9" \
-		"$sm" "$s9" "$(ratio "$pm" "$rm")" "$(ratio "$pm" "$sm")"
+	printf '%-21s %8s (%6s) %8s (%6s) %8s (%6s) %8s (%6s) %9s %9s %9s\n' "$label" "$pm" "$p9" \
+		"$rm" "$r9" "$sm" "$s9" "$hm" "$h9" "$(ratio "$pm" "$rm")" "$(ratio "$pm" "$sm")" \
+		"$(awk -v a="$sm" -v b="$hm" 'BEGIN { printf "%.2f", a - b }')"
 done
 [ -z "$(ids_in)" ] || die "containers left behind: $(ids_in | tr '\n' ' ')"
