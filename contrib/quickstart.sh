@@ -47,18 +47,21 @@ demo() {
 	local pal=$top/_build/release/palisade t rc
 	t=$(mktemp -d /tmp/palisade-demo.XXXXXX)
 	# shellcheck disable=SC2064
-	trap "runc --root '$t/root' delete --force palisade-demo >/dev/null 2>&1 || true; rm -rf '$t'" EXIT
-	mkdir -p "$t/bundle/rootfs/bin" "$t/bundle/rootfs/tmp" "$t/state"
+	trap "runc --root '$t/root' delete --force palisade-demo >/dev/null 2>&1 || true; umount -l '$t/bpffs' 2>/dev/null; rm -rf '$t'" EXIT
+	mkdir -p "$t/bundle/rootfs/bin" "$t/bundle/rootfs/tmp" "$t/state" "$t/bpffs"
+	# BPF pins on a bpffs of the demo's own (gone with it); a host mounts
+	# one at /sys/fs/bpf, Palisade's default bpf_dir is under it
+	mount -t bpf bpf "$t/bpffs"
 	cp /bin/busybox "$t/bundle/rootfs/bin/busybox"
-	for a in sh echo cat grep id touch unshare true; do ln -s busybox "$t/bundle/rootfs/bin/$a"; done
+	for a in sh echo cat grep id touch unshare true wget; do ln -s busybox "$t/bundle/rootfs/bin/$a"; done
 	(cd "$t/bundle" && runc spec)
 	# a workload that tries three things the strict profile forbids
 	jq '.process.terminal = false | .process.user = {uid: 1000, gid: 1000} |
-	    .process.args = ["sh", "-c", "id; grep -E \"^(CapEff|NoNewPrivs|Seccomp):\" /proc/self/status; touch /x 2>/dev/null || echo \"blocked: write to the root filesystem (read-only)\"; unshare -U true 2>/dev/null || echo \"blocked: unshare(CLONE_NEWUSER) (seccomp: EPERM)\""]' \
+	    .process.args = ["sh", "-c", "id; grep -E \"^(CapEff|NoNewPrivs|Seccomp):\" /proc/self/status; touch /x 2>/dev/null || echo \"blocked: write to the root filesystem (read-only)\"; unshare -U true 2>/dev/null || echo \"blocked: unshare(CLONE_NEWUSER) (seccomp: EPERM)\"; wget -q -T 1 -O /dev/null http://169.254.169.254/latest/meta-data/ 2>&1 | head -n 1 | sed \"s/^/metadata address: /\""]' \
 		"$t/bundle/config.json" >"$t/c.json" && mv "$t/c.json" "$t/bundle/config.json"
 	cp "$t/bundle/config.json" "$t/original.json"
-	jq -n --arg s "$t/state" --arg p "$top/profiles" \
-		'{runtime: "/usr/sbin/runc", state_dir: $s, profile_dirs: [$p], default_profile: "restricted"}' \
+	jq -n --arg s "$t/state" --arg p "$top/profiles" --arg b "$t/bpffs/palisade" \
+		'{runtime: "/usr/sbin/runc", state_dir: $s, bpf_dir: $b, profile_dirs: [$p], default_profile: "restricted"}' \
 		>"$t/palisade.conf"
 	export PALISADE_CONFIG=$t/palisade.conf
 
@@ -67,6 +70,10 @@ demo() {
 	echo "== under palisade, profile \"restricted\" (Pod Security Standards restricted + Palisade hardening):"
 	"$pal" --root "$t/root" --log "$t/runc-log.json" --log-format json run --bundle "$t/bundle" palisade-demo
 	echo "== exit code: $?"
+	echo "== what the kernel's BPF hooks denied, as events naming the container's cgroup:"
+	"$pal" bpf events --timeout 300
+	echo "== and in --log (this host cannot run BPF LSM: the rules only it enforces are named):"
+	grep -o 'BPF LSM is not available[^"]*' "$t/runc-log.json" | head -n 1
 	echo "== what Palisade changed in config.json (palisade check on the original):"
 	cp "$t/original.json" "$t/bundle/config.json"
 	"$pal" check "$t/bundle" | head -n 25 || true
