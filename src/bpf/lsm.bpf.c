@@ -62,7 +62,7 @@ static __always_inline bool path_match(struct scratch *s, __u32 kind, __u64 cgid
 	key->cgroup_id = cgid;
 	for (int i = 0; i < PATH_RETRIES; i++) {
 		struct pal_bpf_path_val *v;
-		__u32 l;
+		__u32 l, last;
 
 		key->prefixlen = 32 + 64 + 8 * plen;
 		v = bpf_map_lookup_elem(&pal_paths, key);
@@ -73,9 +73,15 @@ static __always_inline bool path_match(struct scratch *s, __u32 kind, __u64 cgid
 		 * cut to the key's size is treated as continuing the entry) */
 		if (l == 0 || l >= len || l >= PAL_BPF_PATH_MAX)
 			return true;
-		if (key->path[l] == '/' || key->path[l - 1] == '/')
+		if (key->path[l] == '/')
 			return true;
-		plen = l - 1;
+		/* the entry's last byte; bounded again for the 6.1 verifier,
+		 * which does not carry "l != 0" into l - 1 */
+		last = l - 1;
+		barrier_var(last);
+		if (last < PAL_BPF_PATH_MAX && key->path[last] == '/')
+			return true;
+		plen = last;
 	}
 	return false;
 }
@@ -88,6 +94,8 @@ static __always_inline int report_path(const struct pal_bpf_policy *p, unsigned 
 
 	if (ev) {
 		__builtin_memcpy(ev->d.path, s->key.path, PAL_BPF_PATH_MAX);
+		/* barrier: keep the bound next to the store, for the verifier */
+		barrier_var(len);
 		if (len > PAL_BPF_PATH_MAX - 1)
 			len = PAL_BPF_PATH_MAX - 1;
 		ev->d.path[len] = '\0';
