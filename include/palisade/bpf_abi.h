@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The ABI between Palisade's BPF programs (src/bpf/*.bpf.c) and user space:
+ * The ABI between Palisade's BPF programs (src/bpf/NAME.bpf.c) and user space:
  * map keys and values, the event record, rule and hook numbers.  Included
  * by both sides, so: fixed-size types only, no pointers, no libc.  Any
  * change to a layout bumps PAL_BPF_ABI_VERSION; a loader that finds pinned
@@ -156,6 +156,15 @@ struct pal_bpf_meta {
 	__u32 lsm_state; /* enum pal_bpf_lsm_state */
 	__s32 lsm_errno; /* positive errno of the failed LSM load */
 	__u32 pad;
+};
+
+/* Map "pal_capseen": LRU_HASH, value __u8 (1): the capabilities a
+ * container has been seen using, so that rule CAPABLE reports each
+ * (container, capability) once.  Unregister deletes a container's keys. */
+struct pal_bpf_capseen_key {
+	__u64 cgroup_id;
+	__u32 cap;
+	__u32 pad; /* zero */
 };
 
 /* Map "pal_drops": PERCPU_ARRAY, one __u64: ring buffer reservations that

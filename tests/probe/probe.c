@@ -24,12 +24,40 @@
  *   probe write PATH              create/truncate PATH and write a byte
  *   probe open PATH               open PATH read-only
  *
+ * For the BPF LSM cases (tests/vm), one command per hook:
+ *   probe exec PATH [ARGS]        fork, execve PATH with ARGS (argv[0] PATH):
+ *                                 the exec's errno, else the child's status
+ *                                 ("exit=N" or "signal=N" when not 0)
+ *   probe copyexec SRC DST        copy SRC to a new DST, chmod 0755, then as
+ *                                 exec with the argument "true" (a file the
+ *                                 container wrote itself: drift)
+ *   probe true                    exit 0 (what copyexec of the probe runs)
+ *   probe ptrace                  fork a sleeping child, PTRACE_ATTACH it,
+ *                                 detach, kill it
+ *   probe connect udp|tcp ADDR PORT  connect(2) to an IPv4 or IPv6 address
+ *                                 (UDP sends nothing: no listener needed)
+ *   probe bpf                     BPF_MAP_CREATE of a one-entry array
+ *   probe setuid N [FROM]         setuid(N); with FROM, first become uid FROM
+ *                                 keeping CAP_SETUID (keepcaps + capset), so
+ *                                 that root can try the FROM -> N change
+ *   probe modreq FAMILY           socket(FAMILY, SOCK_STREAM, 0) of a family
+ *                                 no built-in code serves: the kernel asks
+ *                                 for module net-pf-FAMILY (its errno is
+ *                                 printed: not EPERM even when the request
+ *                                 is denied, the kernel ignores that answer)
+ *   probe sysctl NAME VALUE       write VALUE to /proc/sys/NAME (NAME with
+ *                                 dots or slashes)
+ *
  * Exit status: 0 ok, 1 the call failed (errno printed), 2 usage.
  * Everything is printed on stdout, one line per answer.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/capability.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdint.h>
@@ -38,7 +66,10 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -77,6 +108,14 @@ static const struct {
     {EAFNOSUPPORT, "EAFNOSUPPORT"},
     {EUSERS, "EUSERS"},
     {ENOKEY, "ENOKEY"},
+    {EAGAIN, "EAGAIN"},
+    {ENOEXEC, "ENOEXEC"},
+    {ETXTBSY, "ETXTBSY"},
+    {ENETUNREACH, "ENETUNREACH"},
+    {ECONNREFUSED, "ECONNREFUSED"},
+    {EADDRNOTAVAIL, "EADDRNOTAVAIL"},
+    {ETIMEDOUT, "ETIMEDOUT"},
+    {EHOSTUNREACH, "EHOSTUNREACH"},
 };
 
 static int report(long rc, int err)
@@ -96,7 +135,11 @@ static int report(long rc, int err)
 
 static int usage(void)
 {
-	fputs("usage: probe status | syscall NAME [ARGS] | write PATH | open PATH\n", stderr);
+	fputs("usage: probe status | syscall NAME [ARGS] | write PATH | open PATH\n"
+	      "       | exec PATH [ARGS] | copyexec SRC DST | true | ptrace\n"
+	      "       | connect udp|tcp ADDR PORT | bpf | setuid N [FROM] | modreq FAMILY\n"
+	      "       | sysctl NAME VALUE\n",
+	      stderr);
 	return 2;
 }
 
@@ -199,6 +242,220 @@ static int do_syscall(int argc, char **argv)
 	return report(rc, errno);
 }
 
+/* fork + execve ARGV[0]; a CLOEXEC pipe carries the exec's errno back, so
+ * that a denied exec (the LSM's answer) is told from a program that ran
+ * and failed. */
+static int run_exec(char **argv)
+{
+	int pfd[2], err = 0, st;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return report(-1, errno);
+	pid = fork();
+	if (pid < 0) {
+		err = errno;
+		close(pfd[0]);
+		close(pfd[1]);
+		return report(-1, err);
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		execv(argv[0], argv);
+		err = errno;
+		if (write(pfd[1], &err, sizeof(err)) != sizeof(err))
+			_exit(126);
+		_exit(127);
+	}
+	close(pfd[1]);
+	do
+		n = read(pfd[0], &err, sizeof(err));
+	while (n < 0 && errno == EINTR);
+	close(pfd[0]);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return report(-1, errno);
+	if (n == sizeof(err))
+		return report(-1, err);
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		return report(0, 0);
+	if (WIFEXITED(st))
+		printf("exit=%d\n", WEXITSTATUS(st));
+	else
+		printf("signal=%d\n", WTERMSIG(st));
+	return 1;
+}
+
+static int copyexec(const char *src, const char *dst)
+{
+	char buf[65536], *args[] = {(char *)dst, "true", NULL};
+	int in, out, err;
+	ssize_t n;
+
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return report(-1, errno);
+	out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0700);
+	if (out < 0) {
+		err = errno;
+		close(in);
+		return report(-1, err);
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, (size_t)n) != n) {
+			n = -1;
+			break;
+		}
+	err = errno;
+	close(in);
+	if (n < 0) {
+		close(out);
+		return report(-1, err);
+	}
+	if (fchmod(out, 0755) < 0 || close(out) < 0)
+		return report(-1, errno);
+	return run_exec(args);
+}
+
+static int do_ptrace(void)
+{
+	pid_t pid = fork();
+	long rc;
+	int err, st;
+
+	if (pid < 0)
+		return report(-1, errno);
+	if (pid == 0) {
+		for (;;)
+			pause();
+	}
+	rc = ptrace(PTRACE_ATTACH, pid, NULL, NULL);
+	err = errno;
+	if (rc == 0) {
+		waitpid(pid, &st, 0);
+		ptrace(PTRACE_DETACH, pid, NULL, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &st, 0);
+	return report(rc, err);
+}
+
+static int do_connect(const char *proto, const char *addr, const char *port)
+{
+	struct sockaddr_in6 s6 = {.sin6_family = AF_INET6};
+	struct sockaddr_in s4 = {.sin_family = AF_INET};
+	unsigned long p;
+	int type, fd, rc, err;
+
+	if (!strcmp(proto, "udp"))
+		type = SOCK_DGRAM;
+	else if (!strcmp(proto, "tcp"))
+		type = SOCK_STREAM;
+	else
+		return usage();
+	if (number(port, NULL, NULL, 0, &p) < 0 || p > 65535)
+		return usage();
+	if (inet_pton(AF_INET, addr, &s4.sin_addr) == 1) {
+		s4.sin_port = htons((uint16_t)p);
+		fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return report(-1, errno);
+		rc = connect(fd, (struct sockaddr *)&s4, sizeof(s4));
+	} else if (inet_pton(AF_INET6, addr, &s6.sin6_addr) == 1) {
+		s6.sin6_port = htons((uint16_t)p);
+		fd = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return report(-1, errno);
+		rc = connect(fd, (struct sockaddr *)&s6, sizeof(s6));
+	} else {
+		return usage();
+	}
+	err = errno;
+	close(fd);
+	return report(rc, err);
+}
+
+static int do_bpf(void)
+{
+	union bpf_attr attr;
+	long fd;
+	int err;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = 4;
+	attr.max_entries = 1;
+	fd = syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+	err = errno;
+	if (fd >= 0)
+		close((int)fd);
+	return report(fd, err);
+}
+
+/* With FROM: keep the permitted set across setresuid(FROM) (keepcaps) and
+ * raise CAP_SETUID into the effective set again (capset, no libcap). */
+static int do_setuid(int argc, char **argv)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2];
+	unsigned long to, from;
+
+	if (number(argv[0], NULL, NULL, 0, &to) < 0)
+		return usage();
+	if (argc > 1) {
+		if (number(argv[1], NULL, NULL, 0, &from) < 0)
+			return usage();
+		if (prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) < 0 ||
+		    setresuid((uid_t)from, (uid_t)from, (uid_t)from) < 0 ||
+		    syscall(SYS_capget, &hdr, data) < 0)
+			return report(-1, errno);
+		data[0].effective |= 1U << CAP_SETUID;
+		if (syscall(SYS_capset, &hdr, data) < 0)
+			return report(-1, errno);
+	}
+	return report(setuid((uid_t)to), errno);
+}
+
+static int do_modreq(const char *family)
+{
+	unsigned long f;
+	int fd, err;
+
+	if (number(family, NULL, NULL, 0, &f) < 0)
+		return usage();
+	fd = socket((int)f, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	return report(fd, err);
+}
+
+static int do_sysctl(const char *name, const char *value)
+{
+	char path[512];
+	size_t len = strlen(value);
+	int fd, n, err;
+
+	n = snprintf(path, sizeof(path), "/proc/sys/%s", name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return usage();
+	if (!strchr(name, '/'))
+		for (char *c = path + strlen("/proc/sys/"); *c; c++)
+			if (*c == '.')
+				*c = '/';
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return report(-1, errno);
+	if (write(fd, value, len) != (ssize_t)len) {
+		err = errno;
+		close(fd);
+		return report(-1, err);
+	}
+	return report(close(fd), errno);
+}
+
 int main(int argc, char **argv)
 {
 	int fd;
@@ -221,6 +478,24 @@ int main(int argc, char **argv)
 		}
 		return report(close(fd), errno);
 	}
+	if (!strcmp(argv[1], "exec") && argc >= 3)
+		return run_exec(argv + 2);
+	if (!strcmp(argv[1], "copyexec") && argc == 4)
+		return copyexec(argv[2], argv[3]);
+	if (!strcmp(argv[1], "true"))
+		return 0;
+	if (!strcmp(argv[1], "ptrace") && argc == 2)
+		return do_ptrace();
+	if (!strcmp(argv[1], "connect") && argc == 5)
+		return do_connect(argv[2], argv[3], argv[4]);
+	if (!strcmp(argv[1], "bpf") && argc == 2)
+		return do_bpf();
+	if (!strcmp(argv[1], "setuid") && (argc == 3 || argc == 4))
+		return do_setuid(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "modreq") && argc == 3)
+		return do_modreq(argv[2]);
+	if (!strcmp(argv[1], "sysctl") && argc == 4)
+		return do_sysctl(argv[2], argv[3]);
 	if (!strcmp(argv[1], "open") && argc == 3) {
 		fd = open(argv[2], O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
