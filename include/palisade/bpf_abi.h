@@ -13,12 +13,16 @@
  * container that makes sub-cgroups) is governed by the nearest registered
  * ancestor: programs walk up to PAL_BPF_MAX_DEPTH levels.
  *
- * A registered container is "pending" until the first exec in its cgroup
- * (the runtime's init exec'ing the user's process): the runtime's own
- * setup (mounts, setuid, sysctls) after registration is not policed.  The
- * exec arms the policy before a single instruction of user code runs
- * (tracepoint sched_process_exec, and the LSM file_open of the exec'd file
- * where BPF LSM is available, so that the first exec is itself checked).
+ * A registered container is "pending" until its init process (the
+ * runtime's, init_tgid: the pid in the OCI state) execs the user's
+ * process: until then that one process is not policed, so the runtime's
+ * own setup after registration (mounts, setuid, sysctls) goes through.
+ * Every other task in the cgroup is policed from registration on (a
+ * createContainer hook the runtime runs inside the container, an exec
+ * into a container not yet started).  The init's exec arms the policy
+ * before a single instruction of user code runs (raw tracepoint
+ * sched_process_exec, and the LSM file_open of the exec'd file where BPF
+ * LSM is available, so that the exec itself is checked).
  */
 #ifndef PALISADE_BPF_ABI_H
 #define PALISADE_BPF_ABI_H
@@ -90,7 +94,7 @@ enum pal_bpf_verdict {
 };
 
 /* policy.flags */
-#define PAL_BPF_F_ARMED (1u << 0) /* set by the BPF side at the first exec */
+#define PAL_BPF_F_ARMED (1u << 0) /* set by the BPF side at init_tgid's exec */
 
 /* Map "pal_policy": HASH, key __u64 cgroup id. */
 struct pal_bpf_policy {
@@ -99,7 +103,7 @@ struct pal_bpf_policy {
 	__u32 flags;             /* PAL_BPF_F_* */
 	__u32 root_kuid;         /* the kuid that is uid 0 in the container */
 	__u32 rate_per_sec;      /* events per window; 0: PAL_BPF_RATE_DEFAULT */
-	__u32 pad;
+	__u32 init_tgid;         /* exempt until its exec arms the policy */
 	__u8 action[16];         /* indexed by enum pal_bpf_rule */
 };
 

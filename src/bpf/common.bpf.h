@@ -107,13 +107,12 @@ struct {
 
 /* --------------------------------------------------------------- policy */
 
-static __always_inline struct pal_bpf_policy *lookup_policy(__u64 cgid, bool need_armed)
+/* The current task is the container's init, not yet exec'd: the runtime
+ * setting the container up, not policed. */
+static __always_inline bool is_pending_init(const struct pal_bpf_policy *p)
 {
-	struct pal_bpf_policy *p = bpf_map_lookup_elem(&pal_policy, &cgid);
-
-	if (p && need_armed && !(p->flags & PAL_BPF_F_ARMED))
-		return NULL;
-	return p;
+	return !(p->flags & PAL_BPF_F_ARMED) &&
+	       (__u32)(bpf_get_current_pid_tgid() >> 32) == p->init_tgid;
 }
 
 /*
@@ -123,8 +122,8 @@ static __always_inline struct pal_bpf_policy *lookup_policy(__u64 cgid, bool nee
  * (ancestor id 0); the deepest hit is the nearest ancestor.  Walking this
  * way costs a host task (depth 1-3, no policy) a few lookups per hook
  * instead of PAL_BPF_MAX_DEPTH.  The root cgroup (level 0) is never a
- * container.  NEED_ARMED: only an armed policy counts (all but the arming
- * paths), so a pending container is not policed.
+ * container.  NEED_ARMED (all but the arming paths): NULL for the pending
+ * init, which is not policed.
  */
 static __always_inline struct pal_bpf_policy *find_policy(bool need_armed)
 {
@@ -145,15 +144,17 @@ static __always_inline struct pal_bpf_policy *find_policy(bool need_armed)
 	}
 	p = found;
 out:
-	if (p && need_armed && !(p->flags & PAL_BPF_F_ARMED))
+	if (p && need_armed && is_pending_init(p))
 		return NULL;
 	return p;
 }
 
-/* Arm: from now on every check applies (bpf_abi.h, "pending"). */
+/* Arm at the init's exec: from now on every check applies to every task
+ * (bpf_abi.h, "pending").  Another task's exec arms nothing. */
 static __always_inline void arm(struct pal_bpf_policy *p)
 {
-	if (!(p->flags & PAL_BPF_F_ARMED))
+	if (!(p->flags & PAL_BPF_F_ARMED) &&
+	    (__u32)(bpf_get_current_pid_tgid() >> 32) == p->init_tgid)
 		__sync_fetch_and_or(&p->flags, PAL_BPF_F_ARMED);
 }
 

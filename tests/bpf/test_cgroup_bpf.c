@@ -241,13 +241,24 @@ static const struct pal_bpf_event *find_event(uint64_t cgid, unsigned hook)
  * CGROUP (NULL: stays where it is) and, when PRE is not NULL, probes once
  * before its exec.  Returns the child's pid, or -1.
  */
+/* Called with the probe child's pid before it probes anything: the test
+ * makes it the container's init (policy.init_tgid), as the createRuntime
+ * hook does with the OCI state's pid. */
+static void (*on_fork)(pid_t pid);
+
+static struct env *g_env;
+static uint64_t g_cgid;
+static void make_init(pid_t pid);
+
 static pid_t run_probe(const char *cgroup, const char *mode, const char *arg, struct probe *pre,
 		       struct probe *post)
 {
-	int pipe_pre[2], pipe_post[2], status;
+	int pipe_pre[2], pipe_post[2], go[2], status;
+	char c = 0;
 	pid_t pid;
 
-	if (pipe2(pipe_pre, O_CLOEXEC) < 0 || pipe2(pipe_post, O_CLOEXEC) < 0)
+	if (pipe2(pipe_pre, O_CLOEXEC) < 0 || pipe2(pipe_post, O_CLOEXEC) < 0 ||
+	    pipe2(go, O_CLOEXEC) < 0)
 		return -1;
 	pid = fork();
 	if (pid < 0)
@@ -263,6 +274,8 @@ static pid_t run_probe(const char *cgroup, const char *mode, const char *arg, st
 				_exit(120);
 			close(fd);
 		}
+		if (read(go[0], &c, 1) != 1)
+			_exit(124);
 		if (pre) {
 			struct probe p;
 
@@ -277,6 +290,12 @@ static pid_t run_probe(const char *cgroup, const char *mode, const char *arg, st
 	}
 	close(pipe_pre[1]);
 	close(pipe_post[1]);
+	close(go[0]);
+	if (on_fork)
+		on_fork(pid);
+	if (write(go[1], &c, 1) != 1)
+		diag("probe child: cannot start it");
+	close(go[1]);
 	memset(post, 0xff, sizeof(*post));
 	if (pre && read(pipe_pre[0], pre, sizeof(*pre)) != sizeof(*pre))
 		memset(pre, 0xff, sizeof(*pre));
@@ -325,6 +344,19 @@ struct env {
 	int n_links;
 	struct ring_buffer *rb;
 };
+
+/* on_fork: make PID the init of the registered container g_cgid */
+static void make_init(pid_t pid)
+{
+	struct pal_bpf_policy p;
+
+	if (bpf_map__lookup_elem(g_env->skel->maps.pal_policy, &g_cgid, sizeof(g_cgid), &p,
+				 sizeof(p), 0) < 0)
+		return;
+	p.init_tgid = (uint32_t)pid;
+	(void)bpf_map__update_elem(g_env->skel->maps.pal_policy, &g_cgid, sizeof(g_cgid), &p,
+				   sizeof(p), BPF_EXIST);
+}
 
 static void cleanup(struct env *e)
 {
@@ -452,8 +484,27 @@ static int run(struct env *e)
 	if (!e->rb)
 		return -1;
 
-	/* inside: pending before the exec, armed after it */
+	/* pending, another task than the init (a hook run inside the
+	 * container, an exec before start): policed, and its exec arms
+	 * nothing */
+	run_probe(e->cg, "probe", NULL, &pre, &in);
+	ring_buffer__consume(e->rb);
+	ok(pre.raw == EPERM && pre.udp_denied == EPERM && in.raw == EPERM,
+	   "pending: a task other than the init is policed (raw %d, udp %d; after exec raw %d)",
+	   pre.raw, pre.udp_denied, in.raw);
+	memset(&got, 0, sizeof(got));
+	err = bpf_map__lookup_elem(e->skel->maps.pal_policy, &cgid, sizeof(cgid), &got,
+				   sizeof(got), 0);
+	ok(err == 0 && !(got.flags & PAL_BPF_F_ARMED),
+	   "pending: another task's exec does not arm the policy (flags %#x)", got.flags);
+	n_events = 0;
+
+	/* the init: not policed before its exec, which arms the policy */
+	g_env = e;
+	g_cgid = cgid;
+	on_fork = make_init;
 	pid = run_probe(e->cg, "probe", NULL, &pre, &in);
+	on_fork = NULL;
 	ring_buffer__consume(e->rb);
 	ok(pre.raw == 0 && pre.udp_denied == 0 && pre.sysctl_write == 0,
 	   "pending policy (before the first exec) denies nothing (raw %d, udp %d, sysctl %d)",
@@ -516,12 +567,12 @@ static int run(struct env *e)
 	   out.raw, out.udp_denied, out.mapped_denied, out.sendto_denied, out.sysctl_write);
 	ok(n_events == 0, "outside: no event (%d)", n_events);
 
-	/* counters: two armed runs, four denials each */
+	/* counters: the pending non-init run and two armed runs */
 	memset(&cs, 0, sizeof(cs));
 	err = bpf_map__lookup_elem(e->skel->maps.pal_cstate, &cgid, sizeof(cgid), &cs, sizeof(cs),
 				   0);
-	ok(err == 0 && cs.hits[PAL_BPF_RULE_RAW_SOCKET] == 2 && cs.hits[PAL_BPF_RULE_CONNECT] == 6 &&
-		   cs.hits[PAL_BPF_RULE_SYSCTL_WRITE] == 2 && cs.suppressed == 0,
+	ok(err == 0 && cs.hits[PAL_BPF_RULE_RAW_SOCKET] == 4 && cs.hits[PAL_BPF_RULE_CONNECT] == 12 &&
+		   cs.hits[PAL_BPF_RULE_SYSCTL_WRITE] == 4 && cs.suppressed == 0,
 	   "cstate hits: raw %llu, connect %llu, sysctl %llu",
 	   (unsigned long long)cs.hits[PAL_BPF_RULE_RAW_SOCKET],
 	   (unsigned long long)cs.hits[PAL_BPF_RULE_CONNECT],
