@@ -30,6 +30,7 @@
 #include "palisade/rewrite.h"
 #include "palisade/runtime.h"
 #include "palisade/select.h"
+#include "palisade/bpf.h"
 #include "palisade/check.h"
 #include "palisade/spec.h"
 #include "palisade/state.h"
@@ -198,8 +199,9 @@ int main(int argc, char **argv)
 	}
 	if (pal_conf_load(&conf, &err) < 0)
 		goto fail;
-	/* `check` never runs the backend; every other path does */
-	if (!(cli.cmd == PAL_CMD_UNKNOWN && parsed == 0 && !strcmp(cli.cmd_word, "check")) &&
+	/* `check` and `bpf` never run the backend; every other path does */
+	if (!(cli.cmd == PAL_CMD_UNKNOWN && parsed == 0 &&
+	      (!strcmp(cli.cmd_word, "check") || !strcmp(cli.cmd_word, "bpf"))) &&
 	    pal_runtime_check(&conf, &err) < 0)
 		goto fail;
 
@@ -229,6 +231,14 @@ int main(int argc, char **argv)
 				pal_conf_free(&conf);
 				return 3;
 			}
+			pal_conf_free(&conf);
+			return status;
+		}
+		if (parsed == 0 && !strcmp(cli.cmd_word, "bpf")) {
+			status = pal_bpf_main(&conf, argc - cli.cmd_index, argv + cli.cmd_index,
+					      &err);
+			if (status < 0)
+				goto fail;
 			pal_conf_free(&conf);
 			return status;
 		}
