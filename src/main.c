@@ -37,6 +37,7 @@
 #include "palisade/rewrite.h"
 #include "palisade/runtime.h"
 #include "palisade/select.h"
+#include "palisade/bpf.h"
 #include "palisade/check.h"
 #include "palisade/spec.h"
 #include "palisade/state.h"

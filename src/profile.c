@@ -31,6 +31,7 @@
 #include <strings.h>
 #include <sys/capability.h>
 
+#include "palisade/bpf_policy.h"
 #include "palisade/cleanup.h"
 #include "palisade/json.h"
 #include "palisade/json_locate.h"
@@ -1042,7 +1043,7 @@ static int check_rlimits(struct vctx *v, yajl_val val)
 	return check_object(v, val, rlimits_members);
 }
 
-/* --- hooks, rootfs, optional */
+/* --- hooks, rootfs */
 
 static const struct member hooks_members[] = {
     {"allow", check_paths},
@@ -1064,18 +1065,123 @@ static int check_rootfs(struct vctx *v, yajl_val val)
 	return check_object(v, val, rootfs_members);
 }
 
-static int elem_optional(struct vctx *v, const char *s)
+/* --- bpf (the members bpf_policy.h lists; compiled by src/bpf_policy.c) */
+
+static int check_bpf_action(struct vctx *v, yajl_val val)
 {
-	static const char *const parts[] = {"lsm", NULL};
-	for (const char *const *p = parts; *p; p++)
-		if (!strcmp(*p, s))
-			return 0;
-	return vfail_value(v, s, "is not a part that may be optional (lsm)");
+	static const char *const values[] = {"deny", "audit", "off", NULL};
+	return check_enum(v, val, values, "is not \"deny\", \"audit\" or \"off\"");
 }
 
-static int check_optional(struct vctx *v, yajl_val val)
+static int check_bpf_log(struct vctx *v, yajl_val val)
 {
-	return check_strings(v, val, elem_optional);
+	static const char *const values[] = {"log", "off", NULL};
+	return check_enum(v, val, values, "is not \"log\" or \"off\"");
+}
+
+static int check_bpf_lsm(struct vctx *v, yajl_val val)
+{
+	static const char *const values[] = {"required", "optional", NULL};
+	return check_enum(v, val, values, "is not \"required\" or \"optional\"");
+}
+
+/* Each list becomes trie entries per container: bounded. */
+static int check_bpf_list(struct vctx *v, yajl_val val, int (*elem)(struct vctx *, const char *))
+{
+	if (YAJL_IS_ARRAY(val) && val->u.array.len > PAL_BPF_LIST_MAX)
+		return vfail(v, true, "has %zu entries, at most %d", val->u.array.len,
+		             PAL_BPF_LIST_MAX);
+	return check_strings(v, val, elem);
+}
+
+/* A path the kernel side can hold: the trie key has PAL_BPF_PATH_MAX
+ * bytes, and a path cut short would match more than was written. */
+static int elem_bpf_path(struct vctx *v, const char *s)
+{
+	if (elem_path(v, s) < 0)
+		return -1;
+	if (strlen(s) >= PAL_BPF_PATH_MAX) {
+		_cleanup_free_ char *e = pal_escape(s, 64);
+		return vfail(v, true, "\"%s\" is longer than %d bytes", e ? e : "?",
+		             PAL_BPF_PATH_MAX - 1);
+	}
+	return 0;
+}
+
+static int check_bpf_paths(struct vctx *v, yajl_val val)
+{
+	return check_bpf_list(v, val, elem_bpf_path);
+}
+
+static int elem_cidr(struct vctx *v, const char *s)
+{
+	struct pal_bpf_cidr c;
+	pal_error e = {0};
+
+	if (pal_bpf_cidr_parse(s, &c, &e) < 0)
+		return vfail(v, true, "%s", e.msg);
+	return 0;
+}
+
+static int check_bpf_cidrs(struct vctx *v, yajl_val val)
+{
+	return check_bpf_list(v, val, elem_cidr);
+}
+
+static const struct member bpf_exec_members[] = {
+    {"action", check_bpf_action},
+    {"denyPrefixes", check_bpf_paths},
+    {NULL, NULL},
+};
+
+static int check_bpf_exec(struct vctx *v, yajl_val val)
+{
+	return check_object(v, val, bpf_exec_members);
+}
+
+static const struct member bpf_files_members[] = {
+    {"action", check_bpf_action},
+    {"deny", check_bpf_paths},
+    {"denyWrite", check_bpf_paths},
+    {NULL, NULL},
+};
+
+static int check_bpf_files(struct vctx *v, yajl_val val)
+{
+	return check_object(v, val, bpf_files_members);
+}
+
+static const struct member bpf_connect_members[] = {
+    {"action", check_bpf_action},
+    {"denyCidrs", check_bpf_cidrs},
+    {NULL, NULL},
+};
+
+static int check_bpf_connect(struct vctx *v, yajl_val val)
+{
+	return check_object(v, val, bpf_connect_members);
+}
+
+static const struct member bpf_members[] = {
+    {"lsm", check_bpf_lsm},
+    {"exec", check_bpf_exec},
+    {"drift", check_bpf_action},
+    {"files", check_bpf_files},
+    {"mount", check_bpf_action},
+    {"ptrace", check_bpf_action},
+    {"rawSockets", check_bpf_action},
+    {"connect", check_bpf_connect},
+    {"moduleRequest", check_bpf_action},
+    {"bpf", check_bpf_action},
+    {"setuidRoot", check_bpf_action},
+    {"capabilities", check_bpf_log},
+    {"sysctlWrite", check_bpf_action},
+    {NULL, NULL},
+};
+
+static int check_bpf(struct vctx *v, yajl_val val)
+{
+	return check_object(v, val, bpf_members);
 }
 
 static const struct member top_members[] = {
@@ -1096,7 +1202,7 @@ static const struct member top_members[] = {
     {"rlimits", check_rlimits},
     {"hooks", check_hooks},
     {"rootfs", check_rootfs},
-    {"optional", check_optional},
+    {"bpf", check_bpf},
     {NULL, NULL},
 };
 

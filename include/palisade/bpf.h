@@ -105,4 +105,9 @@ const char *pal_bpf_verdict_name(unsigned verdict);
  * from the container escaped.  Caller frees *out. */
 int pal_bpf_event_json(const struct pal_bpf_event *ev, char **out, pal_error *err);
 
+/* `palisade bpf status|load|events|lookup|sweep|unload` (src/bpf_cmd.c),
+ * ARGV[0] "bpf".  Returns the exit status, or -1 with *err filled. */
+struct pal_conf;
+int pal_bpf_main(const struct pal_conf *conf, int argc, char **argv, pal_error *err);
+
 #endif

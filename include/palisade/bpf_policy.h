@@ -36,6 +36,10 @@
 #include "palisade/error.h"
 #include "palisade/profile.h"
 
+/* At most this many entries in each list of the section (denyPrefixes,
+ * deny, denyWrite, denyCidrs): trie entries are per container. */
+#define PAL_BPF_LIST_MAX 64
+
 struct pal_bpf_cidr {
 	int family;        /* AF_INET or AF_INET6 */
 	uint8_t addr[16];  /* network order; host bits zeroed */

@@ -48,7 +48,9 @@
  *   "rlimits": {"max": {"RLIMIT_NOFILE": {"soft": 1024, "hard": 4096}}}
  *   "hooks": {"allow": ["/usr/libexec/palisade/hook", ...]}
  *   "rootfs": {"readonly": true}
- *   "optional": ["lsm", ...]          parts that may go unenforced (issue 4)
+ *   "bpf": {"lsm": "optional", "mount": "deny", ...}
+ *          eBPF rules enforced while the container runs; members and
+ *          meaning in bpf_policy.h, compiled by src/bpf_policy.c
  *
  * Names: NAME matches [A-Za-z0-9][A-Za-z0-9._-]* (no '/', no "..").  Paths
  * are absolute and normalised (no "//", "/./", "/../", trailing '/').

@@ -13,9 +13,10 @@
  *       unshare NEWUSER|NEWNS|... unshare(2) with that CLONE_NEW* flag
  *       mount [TARGET]            make TARGET (default /) private, recursively
  *       personality N             personality(N); 0xffffffff only queries
- *       socket FAMILY TYPE        numbers or AF_INET, AF_INET6, AF_UNIX,
+ *       socket FAMILY TYPE [PROTO] numbers or AF_INET, AF_INET6, AF_UNIX,
  *                                 AF_NETLINK, AF_PACKET, AF_VSOCK, SOCK_STREAM,
- *                                 SOCK_DGRAM, SOCK_RAW
+ *                                 SOCK_DGRAM, SOCK_RAW; PROTO a number
+ *                                 (default 0; an inet SOCK_RAW needs one)
  *       clone3                    raw clone3(2) of a child that exits at once
  *                                 (libc may not wrap it)
  *       syscall NUMBER            raw syscall NUMBER with zero arguments
@@ -226,10 +227,12 @@ static int do_syscall(int argc, char **argv)
 		                            AF_NETLINK, AF_PACKET, AF_VSOCK};
 		static const char *const typ[] = {"SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW"};
 		static const long typv[] = {SOCK_STREAM, SOCK_DGRAM, SOCK_RAW};
+		unsigned long proto = 0;
 		if (argc < 3 || number(argv[1], fam, famv, 6, &a) < 0 ||
-		    number(argv[2], typ, typv, 3, &b) < 0)
+		    number(argv[2], typ, typv, 3, &b) < 0 ||
+		    (argc > 3 && number(argv[3], NULL, NULL, 0, &proto) < 0))
 			return usage();
-		rc = socket((int)a, (int)b, 0);
+		rc = socket((int)a, (int)b, (int)proto);
 	} else if (!strcmp(name, "clone3")) {
 		return do_clone3();
 	} else if (!strcmp(name, "syscall")) {

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 
+#include "palisade/bpf_abi.h"
 #include "palisade/json.h"
 #include "palisade/profile.h"
 
@@ -164,8 +165,49 @@ static void shipped_profiles(void **state)
 	                           pal_profile_get(&b, "sysctls", NULL)));
 	assert_int_equal(r.mode, PAL_MODE_ENFORCE);
 
+	/* bpf: default's rules, baseline's on top (objects merge), restricted
+	 * adds drift; every shipped profile runs without BPF LSM */
+	assert_string_equal(pal_profile_get(&d, "bpf", "drift")->u.string, "off");
+	assert_string_equal(pal_profile_get(&d, "bpf", "ptrace")->u.string, "off");
+	assert_string_equal(pal_profile_get(&d, "bpf", "lsm")->u.string, "optional");
+	assert_string_equal(pal_json_getp(d.tree, "bpf", "exec", "action", NULL)->u.string, "off");
+	assert_null(pal_json_getp(d.tree, "bpf", "files", "deny", NULL));
+	assert_true(
+	    has_string(pal_json_getp(d.tree, "bpf", "files", "denyWrite", NULL), "/proc/sys"));
+	assert_true(has_string(pal_json_getp(d.tree, "bpf", "connect", "denyCidrs", NULL),
+	                       "169.254.169.254/32"));
+	assert_string_equal(pal_profile_get(&b, "bpf", "drift")->u.string, "off");
+	assert_string_equal(pal_profile_get(&b, "bpf", "capabilities")->u.string, "log");
+	assert_string_equal(pal_profile_get(&b, "bpf", "lsm")->u.string, "optional");
+	assert_string_equal(pal_json_getp(b.tree, "bpf", "exec", "action", NULL)->u.string, "deny");
+	assert_true(has_string(pal_json_getp(b.tree, "bpf", "exec", "denyPrefixes", NULL), "/tmp"));
+	assert_true(has_string(pal_json_getp(b.tree, "bpf", "files", "deny", NULL), "/proc/kcore"));
+	assert_true(pal_json_equal(pal_json_getp(b.tree, "bpf", "files", "denyWrite", NULL),
+	                           pal_json_getp(d.tree, "bpf", "files", "denyWrite", NULL)));
+	assert_true(pal_json_equal(pal_profile_get(&b, "bpf", "connect"),
+	                           pal_profile_get(&d, "bpf", "connect")));
+	assert_string_equal(pal_profile_get(&r, "bpf", "drift")->u.string, "deny");
+	{
+		yajl_val rb = pal_profile_get(&r, "bpf", NULL);
+		for (size_t i = 0; i < rb->u.object.len; i++) {
+			const char *k = rb->u.object.keys[i];
+			yajl_val v = rb->u.object.values[i];
+			if (!strcmp(k, "drift") || !strcmp(k, "lsm"))
+				continue;
+			assert_true(pal_json_equal(v, pal_profile_get(&b, "bpf", k)));
+			/* every rule on in restricted */
+			if (YAJL_IS_OBJECT(v))
+				v = pal_json_get(v, "action");
+			if (strcmp(v->u.string, "deny") != 0 && strcmp(v->u.string, "log") != 0)
+				fail_msg("restricted: bpf.%s is %s", k, v->u.string);
+		}
+		assert_int_equal(rb->u.object.len, 13);
+	}
+
 	/* audit: restricted, in audit mode */
 	assert_int_equal(a.mode, PAL_MODE_AUDIT);
+	assert_true(
+	    pal_json_equal(pal_profile_get(&a, "bpf", NULL), pal_profile_get(&r, "bpf", NULL)));
 	assert_true(pal_json_equal(pal_profile_get(&a, "capabilities", NULL),
 	                           pal_profile_get(&r, "capabilities", NULL)));
 	assert_true(pal_json_equal(pal_profile_get(&a, "rootfs", NULL),
@@ -211,6 +253,11 @@ static void every_key(void **state)
 	                    "/dev/fuse");
 	assert_true(pal_profile_bool(&p, "user", "nonRoot", false));
 	assert_false(pal_profile_bool(&p, "privileged", NULL, true));
+	assert_int_equal(pal_profile_get(&p, "bpf", NULL)->u.object.len, 13);
+	s = serialize(pal_profile_get(&p, "bpf", "connect"));
+	assert_string_equal(s, "{\"action\":\"audit\",\"denyCidrs\":[\"169.254.169.254/32\","
+	                       "\"fd00:ec2::254/128\"]}");
+	free(s);
 	/* absent: the default given */
 	assert_true(pal_profile_bool(&p, "nosuch", NULL, true));
 	assert_false(pal_profile_bool(&p, "rootfs", "nosuch", false));
@@ -250,6 +297,23 @@ static void extends_merge(void **state)
 	assert_int_equal(p.mode, PAL_MODE_AUDIT);
 	assert_string_equal(p.name, "child");
 	assert_non_null(strstr(p.path, "/child.json"));
+	pal_profile_free(&p);
+
+	/* bpf: a child turns a rule off, replaces a list, keeps the rest */
+	put(dir, "bpfparent.json",
+	    "{\"bpf\": {\"drift\": \"deny\", \"mount\": \"deny\",\n"
+	    " \"exec\": {\"action\": \"deny\", \"denyPrefixes\": [\"/tmp\", \"/dev\"]},\n"
+	    " \"connect\": {\"action\": \"deny\", \"denyCidrs\": [\"169.254.169.254/32\"]}}}");
+	put(dir, "bpfchild.json",
+	    "{\"extends\": \"bpfparent\", \"bpf\": {\"drift\": \"off\",\n"
+	    " \"exec\": {\"denyPrefixes\": [\"/var/tmp\"]}, \"connect\": {\"action\": \"off\"}}}");
+	assert_int_equal(load("bpfchild", &p, &err), 0);
+	s = serialize(pal_profile_get(&p, "bpf", NULL));
+	assert_string_equal(s, "{\"drift\":\"off\",\"mount\":\"deny\","
+	                       "\"exec\":{\"action\":\"deny\",\"denyPrefixes\":[\"/var/tmp\"]},"
+	                       "\"connect\":{\"action\":\"off\","
+	                       "\"denyCidrs\":[\"169.254.169.254/32\"]}}");
+	free(s);
 	pal_profile_free(&p);
 
 	/* a child's scalar replaces the parent's */
@@ -320,9 +384,8 @@ static void validate_keys_and_types(void **state)
 	               "t.json:1:2: mode: \"permissive\" is not \"enforce\" or \"audit\"");
 	expect_invalid("{\"extends\": \"../etc/x\"}",
 	               "t.json:1:2: extends: \"../etc/x\" is not a valid profile name");
-	expect_invalid("{\"optional\": [\"selinux\"]}",
-	               "t.json:1:15: optional[0]: \"selinux\" is not a part that may be optional "
-	               "(lsm)");
+	/* gone: "bpf": {"lsm": "optional"} says it now */
+	expect_invalid("{\"optional\": [\"lsm\"]}", "t.json:1:2: unknown key \"optional\"");
 	expect_invalid("{\"maskedPaths\": \"/proc/kcore\"}",
 	               "t.json:1:2: maskedPaths: must be an array of strings");
 }
@@ -511,6 +574,94 @@ static void validate_paths_and_enums(void **state)
 	               "t.json:1:60: unknown key \"max\" in rlimits.max.RLIMIT_CORE");
 	expect_valid("{\"rlimits\": {\"max\": {\"RLIMIT_NOFILE\": {\"soft\": 1024, \"hard\": 4096},"
 	             " \"RLIMIT_CORE\": {\"soft\": 0, \"hard\": 0}}}}");
+}
+
+static void validate_bpf(void **state)
+{
+	char *text, *msg, *p;
+	char long_path[PAL_BPF_PATH_MAX + 1];
+	(void)state;
+
+	expect_invalid("{\"bpf\": []}", "t.json:1:2: bpf: must be an object");
+	expect_invalid("{\"bpf\": {\"exex\": {}}}", "t.json:1:10: unknown key \"exex\" in bpf");
+	expect_invalid("{\"bpf\": {\"exec\": {\"action\": \"deny\", \"prefixes\": []}}}",
+	               "t.json:1:37: unknown key \"prefixes\" in bpf.exec");
+	expect_invalid("{\"bpf\": {\"exec\": \"deny\"}}",
+	               "t.json:1:10: bpf.exec: must be an object");
+	expect_invalid("{\"bpf\": {\"mount\": \"block\"}}",
+	               "t.json:1:10: bpf.mount: \"block\" is not \"deny\", \"audit\" or \"off\"");
+	expect_invalid("{\"bpf\": {\"drift\": true}}", "t.json:1:10: bpf.drift: must be a string");
+	expect_invalid("{\"bpf\": {\"capabilities\": \"deny\"}}",
+	               "t.json:1:10: bpf.capabilities: \"deny\" is not \"log\" or \"off\"");
+	expect_invalid("{\"bpf\": {\"lsm\": \"maybe\"}}",
+	               "t.json:1:10: bpf.lsm: \"maybe\" is not \"required\" or \"optional\"");
+	expect_invalid("{\"bpf\": {\"connect\": {\"action\": \"deny\",\n"
+	               "  \"denyCidrs\": [\"169.254.169.254/32\", \"10.0.0.1/8\"]}}}",
+	               "t.json:2:39: bpf.connect.denyCidrs[1]: \"10.0.0.1/8\" has host bits set "
+	               "(the network is 10.0.0.0/8)");
+	expect_invalid("{\"bpf\": {\"connect\": {\"denyCidrs\": [\"10.0.0.0/33\"]}}}",
+	               "t.json:1:36: bpf.connect.denyCidrs[0]: \"10.0.0.0/33\": the prefix length "
+	               "must be 0 to 32");
+	expect_invalid("{\"bpf\": {\"connect\": {\"denyCidrs\": [\"metadata\"]}}}",
+	               "t.json:1:36: bpf.connect.denyCidrs[0]: \"metadata\" is not a CIDR "
+	               "(\"a.b.c.d/n\" or \"x::y/n\")");
+	expect_invalid(
+	    "{\"bpf\": {\"connect\": {\"denyCidrs\": [\"::ffff:169.254.169.254/128\"]}}}",
+	    "t.json:1:36: bpf.connect.denyCidrs[0]: \"::ffff:169.254.169.254/128\" is an "
+	    "IPv4-mapped address: write it as IPv4 (169.254.169.254/32), which also "
+	    "covers its mapped form");
+	expect_invalid(
+	    "{\"bpf\": {\"connect\": {\"denyCidrs\": [\"10.0.0.0/8\", \"10.0.0.0/8\"]}}}",
+	    "t.json:1:50: bpf.connect.denyCidrs[1]: \"10.0.0.0/8\" is listed twice");
+	expect_invalid("{\"bpf\": {\"exec\": {\"denyPrefixes\": [\"tmp\"]}}}",
+	               "t.json:1:36: bpf.exec.denyPrefixes[0]: \"tmp\" is not an absolute, "
+	               "normalised path");
+	expect_invalid("{\"bpf\": {\"files\": {\"deny\": [\"/proc/\"]}}}",
+	               "t.json:1:29: bpf.files.deny[0]: \"/proc/\" is not an absolute, normalised "
+	               "path");
+
+	/* a path the trie key can hold: 239 bytes, not 240 */
+	memset(long_path, 'a', sizeof(long_path));
+	long_path[0] = '/';
+	long_path[PAL_BPF_PATH_MAX] = '\0';
+	assert_true(
+	    asprintf(&text, "{\"bpf\": {\"files\": {\"denyWrite\": [\"%s\"]}}}", long_path) > 0);
+	assert_true(
+	    asprintf(&msg,
+	             "t.json:1:34: bpf.files.denyWrite[0]: \"/%.63s...\" is longer than 239 "
+	             "bytes",
+	             long_path + 1) > 0);
+	expect_invalid(text, msg);
+	free(text);
+	free(msg);
+	long_path[PAL_BPF_PATH_MAX - 1] = '\0';
+	assert_true(
+	    asprintf(&text, "{\"bpf\": {\"files\": {\"denyWrite\": [\"%s\"]}}}", long_path) > 0);
+	expect_valid(text);
+	free(text);
+
+	/* at most 64 entries in a list */
+	text = malloc(64 * 16 + 128);
+	assert_non_null(text);
+	for (int n = 64; n <= 65; n++) {
+		p = text + sprintf(text, "{\"bpf\": {\"files\": {\n  \"deny\": [");
+		for (int i = 0; i < n; i++)
+			p += sprintf(p, "%s\"/p%d\"", i ? ", " : "", i);
+		sprintf(p, "]}}}");
+		if (n == 64)
+			expect_valid(text);
+		else
+			expect_invalid(text,
+			               "t.json:2:3: bpf.files.deny: has 65 entries, at most 64");
+	}
+	free(text);
+
+	expect_valid(
+	    "{\"bpf\": {\"lsm\": \"optional\", \"exec\": {\"action\": \"audit\", "
+	    "\"denyPrefixes\": [\"/\"]}, \"connect\": {\"action\": \"off\", \"denyCidrs\": "
+	    "[\"0.0.0.0/0\", \"::/0\", \"fd00:ec2::254/128\", \"100.64.0.0/10\"]}, "
+	    "\"files\": {\"denyWrite\": []}, \"capabilities\": \"off\", \"drift\": \"off\"}}");
+	expect_valid("{\"bpf\": {}}");
 }
 
 static void names_paths_errnos(void **state)
@@ -760,6 +911,7 @@ int main(void)
 	    cmocka_unit_test(validate_seccomp),
 	    cmocka_unit_test(validate_seccomp_conditional),
 	    cmocka_unit_test(validate_paths_and_enums),
+	    cmocka_unit_test(validate_bpf),
 	    cmocka_unit_test(names_paths_errnos),
 	    cmocka_unit_test(locate_columns),
 	    cmocka_unit_test(search_order),

@@ -136,7 +136,7 @@ t_start=$(date +%s.%N)
 # fetch_kernel: sets VMLINUZ to a cached vmlinuz of the current cloud kernel
 # package, downloading it once.  The cache keeps the .deb (what apt-get
 # download gives) and the vmlinuz taken out of it, under the package's
-# versioned name; an older one is kept until a newer one is in place.
+# versioned name; an older one is removed once a newer one is in place.
 fetch_kernel() {
 	local pkg deb d
 	mkdir -p "$PAL_VM_CACHE" || missing "cannot create $PAL_VM_CACHE"
@@ -176,6 +176,9 @@ fetch_kernel() {
 		mv -f "$d"/boot/vmlinuz-* "$VMLINUZ.new" && mv -f "$VMLINUZ.new" "$VMLINUZ"
 	rm -rf "$d"
 	[ -s "$VMLINUZ" ] || missing "could not store $VMLINUZ"
+	# Older kernels are of no more use once a newer one is in place.
+	find "$PAL_VM_CACHE" -maxdepth 1 -type f \( -name '*.vmlinuz' -o -name '*.deb' \) \
+		! -name "$pkg.vmlinuz" ! -name "${pkg}_*.deb" -delete
 	KSRC="$pkg (downloaded into $PAL_VM_CACHE)"
 }
 

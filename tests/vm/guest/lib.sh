@@ -65,6 +65,17 @@ is() {
 	return 1
 }
 
+# isnt GOT UNEXPECTED DESC
+isnt() {
+	if [ "$1" != "$2" ]; then
+		tap_result 0 "$3"
+		return 0
+	fi
+	tap_result 1 "$3"
+	diag "  got (must differ): $(printf '%s' "$1" | head -c 300)"
+	return 1
+}
+
 # like GOT ERE DESC
 like() {
 	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
