@@ -777,8 +777,8 @@ static int attach_cgroup(const char *pin_root, const char *cgdir, int cgroup_fd,
 }
 
 static int do_register(const char *pin_root, const char *cgdir, int cgroup_fd, uint64_t cgid,
-                       const struct pal_bpf_policy_spec *ps, uint64_t start_ns, int policy_fd,
-                       pal_error *err)
+                       const struct pal_bpf_policy_spec *ps, uint64_t start_ns,
+                       uint32_t init_tgid, bool lsm_active, int policy_fd, pal_error *err)
 {
 	struct pal_bpf_cstate cstate;
 	struct pal_bpf_policy pol;
@@ -814,15 +814,24 @@ static int do_register(const char *pin_root, const char *cgdir, int cgroup_fd, u
 	if (r < 0)
 		return pal_err(err, -r, "writing " MAP_CSTATE);
 
-	for (size_t i = 0; i < sizeof(cg_progs) / sizeof(cg_progs[0]); i++)
-		if (pal_bpf_policy_needs_cgroup(ps, cg_progs[i].hook) &&
+	for (size_t i = 0; i < sizeof(cg_progs) / sizeof(cg_progs[0]); i++) {
+		enum pal_bpf_hook h = cg_progs[i].hook;
+
+		/* with BPF LSM, socket_create and socket_connect decide these:
+		 * attaching both would count and report each denial twice */
+		if (lsm_active && (h == PAL_BPF_HOOK_CG_SOCK_CREATE || h == PAL_BPF_HOOK_CG_CONNECT4 ||
+		                   h == PAL_BPF_HOOK_CG_CONNECT6))
+			continue;
+		if (pal_bpf_policy_needs_cgroup(ps, h) &&
 		    attach_cgroup(pin_root, cgdir, cgroup_fd, &cg_progs[i], err) < 0)
 			return -1;
+	}
 
 	memset(&pol, 0, sizeof(pol));
 	pol.cgroup_id = cgid;
 	pol.start_realtime_ns = start_ns;
-	pol.flags = 0; /* pending: the first exec arms it (bpf_abi.h) */
+	pol.flags = 0; /* pending: the init's exec arms it (bpf_abi.h) */
+	pol.init_tgid = init_tgid;
 	pol.root_kuid = ps->root_kuid;
 	for (size_t i = 0; i < PAL_BPF_RULE_MAX && i < sizeof(pol.action); i++)
 		pol.action[i] = ps->action[i];
@@ -834,7 +843,7 @@ static int do_register(const char *pin_root, const char *cgdir, int cgroup_fd, u
 
 int pal_bpf_register(const char *pin_root, int cgroup_fd, uint64_t cgid,
                      const struct pal_bpf_policy_spec *ps, uint64_t start_realtime_ns,
-                     pal_error *err)
+                     uint32_t init_tgid, pal_error *err)
 {
 	struct pal_bpf_status st;
 	struct pal_bpf_policy pol;
@@ -878,7 +887,8 @@ int pal_bpf_register(const char *pin_root, int cgroup_fd, uint64_t cgid,
 			                    (unsigned long long)cgid, cgdir);
 		return pal_err(err, errno, "creating %s", cgdir);
 	}
-	r = do_register(pin_root, cgdir, cgroup_fd, cgid, ps, start_realtime_ns, policy, err);
+	r = do_register(pin_root, cgdir, cgroup_fd, cgid, ps, start_realtime_ns, init_tgid,
+	                st.lsm == PAL_BPF_LSM_ACTIVE, policy, err);
 	if (r < 0) {
 		(void)pal_bpf_unregister(pin_root, cgid, &ignored);
 		return pal_err_prefix(err, "registering cgroup %llu", (unsigned long long)cgid);

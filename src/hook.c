@@ -59,8 +59,8 @@ static int read_state(char **id, pid_t *pid, pal_error *err)
 	_cleanup_free_ char *buf = NULL;
 	_cleanup_yajl_val_ yajl_val st = NULL;
 	yajl_val vid, vpid;
-	uint64_t n;
-	size_t len;
+	uint64_t n = 0;
+	size_t len = 0;
 
 	if (read_stdin(STATE_MAX, &buf, &len, err) < 0)
 		return pal_err_prefix(err, "container state on stdin");
@@ -121,7 +121,8 @@ static int create_runtime(const struct pal_conf *conf, const char *root, pal_err
 	if (clock_gettime(CLOCK_REALTIME, &now) < 0)
 		return pal_err(err, errno, "clock_gettime");
 	if (pal_bpf_register(conf->bpf_dir, cgfd, cgid, &ps,
-			     (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec, err) < 0)
+			     (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec,
+			     (uint32_t)pid, err) < 0)
 		return pal_err_prefix(err, "container %s: registering its BPF policy", id);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)cgid);
 	if (pal_state_set(conf, root, id, "cgroupId", pal_json_new_number(num), err) < 0 ||

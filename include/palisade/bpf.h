@@ -53,13 +53,16 @@ int pal_bpf_ensure(const char *pin_root, const char *lock_path, struct pal_bpf_s
 /* Read the status of what is pinned; st->loaded false when nothing is. */
 int pal_bpf_status(const char *pin_root, struct pal_bpf_status *st, pal_error *err);
 
-/* Register a container: write its policy (not armed), zeroed cstate, path
- * and CIDR entries, and attach the cgroup-BPF programs its policy needs to
- * CGROUP_FD (its cgroup v2 directory, whose inode is CGID), pinning the
- * links in cg/<cgid>/.  All or nothing: a failure removes what was done. */
+/* Register a container: write its policy (pending: INIT_TGID, the
+ * runtime's init, is exempt until its exec arms it; bpf_abi.h), zeroed
+ * cstate, path and CIDR entries, and attach the cgroup-BPF programs its
+ * policy needs to CGROUP_FD (its cgroup v2 directory, whose inode is CGID),
+ * pinning the links in cg/<cgid>/ (where BPF LSM is active its socket
+ * hooks replace cgroup sock_create and connect4/6).  All or nothing: a
+ * failure removes what was done. */
 int pal_bpf_register(const char *pin_root, int cgroup_fd, uint64_t cgid,
 		     const struct pal_bpf_policy_spec *ps, uint64_t start_realtime_ns,
-		     pal_error *err);
+		     uint32_t init_tgid, pal_error *err);
 
 /* Remove everything registered for CGID (policy, cstate, trie entries,
  * links).  Absent entries are not an error. */

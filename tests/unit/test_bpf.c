@@ -684,7 +684,7 @@ static void ensure_concurrent(void **state)
 /* A child in cgroup CG: probes before exec (pending policy), then execs
  * the probe (armed).  Returns the two lines. */
 static void run_child(const char *cg, char *before, char *after, size_t size, pid_t *pid_out,
-                      void (*between)(void *), void *ctx)
+                      void (*between)(void *, pid_t), void *ctx)
 {
 	int go[2], out[2], status;
 	pid_t pid;
@@ -718,7 +718,7 @@ static void run_child(const char *cg, char *before, char *after, size_t size, pi
 	close(out[1]);
 	cg_join(cg, pid);
 	if (between)
-		between(ctx);
+		between(ctx, pid);
 	close(go[1]);
 	while ((n = read(out[0], buf + len, sizeof(buf) - 1 - (size_t)len)) > 0)
 		len += n;
@@ -745,11 +745,12 @@ struct reg_ctx {
 	struct pal_bpf_policy_spec *ps;
 };
 
-static void do_register(void *vctx)
+/* the child is the container's init: exempt until its exec */
+static void do_register(void *vctx, pid_t init)
 {
 	struct reg_ctx *c = vctx;
 	pal_error err = {0};
-	if (pal_bpf_register(E.pin_root, c->cg_fd, c->cgid, c->ps, 1, &err) < 0)
+	if (pal_bpf_register(E.pin_root, c->cg_fd, c->cgid, c->ps, 1, (uint32_t)init, &err) < 0)
 		fail_msg("register: %s", err.msg);
 }
 
@@ -857,13 +858,13 @@ static void register_enforce(void **state)
 
 	/* refused: the same cgroup again (an armed policy is never reset),
 	 * cgroup id 0, an id that is not the descriptor's */
-	assert_int_equal(pal_bpf_register(E.pin_root, rc.cg_fd, rc.cgid, &ps, 1, &err), -1);
+	assert_int_equal(pal_bpf_register(E.pin_root, rc.cg_fd, rc.cgid, &ps, 1, 1, &err), -1);
 	assert_int_equal(err.errnum, EEXIST);
 	assert_int_equal(pal_bpf_lookup(E.pin_root, rc.cgid, &pol, NULL, &err), 0);
 	assert_true(pol.flags & PAL_BPF_F_ARMED);
-	assert_int_equal(pal_bpf_register(E.pin_root, rc.cg_fd, 0, &ps, 1, &err), -1);
+	assert_int_equal(pal_bpf_register(E.pin_root, rc.cg_fd, 0, &ps, 1, 1, &err), -1);
 	assert_int_equal(err.errnum, EINVAL);
-	assert_int_equal(pal_bpf_register(E.pin_root, rc.cg_fd, rc.cgid + 1, &ps, 1, &err), -1);
+	assert_int_equal(pal_bpf_register(E.pin_root, rc.cg_fd, rc.cgid + 1, &ps, 1, 1, &err), -1);
 	assert_int_equal(err.errnum, EINVAL);
 
 	/* what the LSM side records (capable), put there by hand: this
@@ -914,8 +915,8 @@ static void sweep(void **state)
 
 	gone = cg_make("gone", &gone_id, &gone_fd);
 	live = cg_make("live", &live_id, &live_fd);
-	if (pal_bpf_register(E.pin_root, gone_fd, gone_id, &ps, 1, &err) < 0 ||
-	    pal_bpf_register(E.pin_root, live_fd, live_id, &ps, 1, &err) < 0)
+	if (pal_bpf_register(E.pin_root, gone_fd, gone_id, &ps, 1, 1, &err) < 0 ||
+	    pal_bpf_register(E.pin_root, live_fd, live_id, &ps, 1, 1, &err) < 0)
 		fail_msg("register: %s", err.msg);
 	assert_int_equal(pal_bpf_sweep(E.pin_root, E.cg2_fd, &n, &err), 0);
 	assert_int_equal(n, 0);
@@ -963,7 +964,7 @@ static void no_leak(void **state)
 	tree0 = tree(E.pin_root);
 	t0 = now_ms();
 	for (int i = 0; i < 200; i++) {
-		if (pal_bpf_register(E.pin_root, fd, cgid, &ps, 1, &err) < 0)
+		if (pal_bpf_register(E.pin_root, fd, cgid, &ps, 1, 1, &err) < 0)
 			fail_msg("cycle %d: register: %s", i, err.msg);
 		if (i == 0) {
 			/* really there while registered */
