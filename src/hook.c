@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -134,6 +135,36 @@ static int create_runtime(const struct pal_conf *conf, const char *root, pal_err
 	return 0;
 }
 
+/* Cgroup index entries (state.h) whose registration is gone: swept by
+ * pal_bpf_sweep(), or a hook that died between the two writes.  The hook
+ * registers before it writes the entry, so a live entry is never taken
+ * for a stale one. */
+static void sweep_index(const struct pal_conf *conf)
+{
+	_cleanup_free_ char *dir = NULL;
+	struct dirent *de;
+	DIR *d;
+
+	if (asprintf(&dir, "%s/cgroups", conf->state_dir) < 0)
+		return;
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		pal_error e = {0};
+		char *end;
+		uint64_t cgid;
+
+		errno = 0;
+		cgid = strtoull(de->d_name, &end, 10);
+		if (errno || end == de->d_name || strcmp(end, ".json") != 0)
+			continue;
+		if (pal_bpf_lookup(conf->bpf_dir, cgid, NULL, NULL, &e) < 0 && e.errnum == ENOENT)
+			(void)unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
+}
+
 int pal_hook_prepare(const struct pal_conf *conf, const char *profile,
 		     const struct pal_bpf_policy_spec *ps, char *warning, size_t size, pal_error *err)
 {
@@ -164,6 +195,7 @@ int pal_hook_prepare(const struct pal_conf *conf, const char *profile,
 		if (fd >= 0)
 			(void)pal_bpf_sweep(conf->bpf_dir, fd, NULL, err);
 	}
+	sweep_index(conf);
 	pal_err_clear(err);
 	return 0;
 }
