@@ -30,7 +30,8 @@ P=q$TAG
 # source tree's profiles (lib.sh's write_conf knows no profile_dirs).
 write_profiles_conf() {
 	jq -n --arg rt "$RUNC" --arg sd "$T/state" --arg pd "$PAL_PROFILES" --arg dp "$1" \
-		'{runtime: $rt, state_dir: $sd, profile_dirs: [$pd], default_profile: $dp}' \
+		--arg bd "$T/bpffs/palisade" \
+		'{runtime: $rt, state_dir: $sd, bpf_dir: $bd, profile_dirs: [$pd], default_profile: $dp}' \
 		>"$T/palisade.json" || bail_out "cannot write $T/palisade.json"
 	PALISADE_CONFIG=$T/palisade.json
 	export PALISADE_CONFIG

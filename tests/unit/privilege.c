@@ -710,6 +710,24 @@ static void check_rlimits_profile(yajl_val out, yajl_val sec, struct priv_result
 
 /* ------------------------------------------------------------- hooks */
 
+/* Palisade's own hooks (src/rules/bpf.c) run Palisade itself to register
+ * and remove the container's BPF policy: no privilege for the bundle.
+ * They are exactly {"path": SBINDIR/palisade, "args": ["palisade", "hook",
+ * "create-runtime"|"poststop", "--root", R], "timeout": 30} (the model's
+ * rewrite has no self_exe and no PALISADE_CONFIG). */
+static bool own_hook(yajl_val h, const char *word)
+{
+	yajl_val args = pal_json_get(h, "args");
+	const char *p = str(pal_json_get(h, "path"));
+
+	return p && !strcmp(p, SBINDIR "/palisade") && alen(args) == 5 &&
+	       str(aget(args, 1)) && !strcmp(str(aget(args, 1)), "hook") && str(aget(args, 2)) &&
+	       (word ? !strcmp(str(aget(args, 2)), word)
+		     : (!strcmp(str(aget(args, 2)), "create-runtime") ||
+			!strcmp(str(aget(args, 2)), "poststop"))) &&
+	       h->u.object.len == 3 && pal_json_get(h, "timeout");
+}
+
 static void check_hooks(yajl_val out, yajl_val in, yajl_val sec, struct priv_result *r)
 {
 	yajl_val oh = pal_json_get(out, "hooks");
@@ -725,6 +743,8 @@ static void check_hooks(yajl_val out, yajl_val in, yajl_val sec, struct priv_res
 			yajl_val h = aget(ol, a);
 			const char *p = str(pal_json_get(h, "path"));
 			bool ok = false;
+			if (own_hook(h, NULL))
+				continue;
 			for (size_t b = 0; b < alen(il) && !ok; b++)
 				ok = pal_json_equal(h, aget(il, b));
 			if (in && !ok)
@@ -735,6 +755,38 @@ static void check_hooks(yajl_val out, yajl_val in, yajl_val sec, struct priv_res
 				    p ? p : "?");
 		}
 	}
+}
+
+/* A profile's "bpf" section turns some rule on: a string rule not "off",
+ * or an object whose action is not "off" and whose list is not empty. */
+static bool bpf_on(yajl_val sec)
+{
+	for (size_t i = 0; i < sec->u.object.len; i++) {
+		const char *k = sec->u.object.keys[i];
+		yajl_val v = sec->u.object.values[i];
+		const char *a = str(YAJL_IS_OBJECT(v) ? pal_json_get(v, "action") : v);
+
+		if (!strcmp(k, "lsm") || !a || !strcmp(a, "off"))
+			continue;
+		if (!YAJL_IS_OBJECT(v) || alen(pal_json_get(v, "denyPrefixes")) ||
+		    alen(pal_json_get(v, "deny")) || alen(pal_json_get(v, "denyWrite")) ||
+		    alen(pal_json_get(v, "denyCidrs")))
+			return true;
+	}
+	return false;
+}
+
+/* The profile wants BPF policy: Palisade's hooks must register it first
+ * and remove it, or the container would run without it. */
+static void check_bpf_profile(yajl_val out, struct priv_result *r)
+{
+	yajl_val cr = pal_json_getp(out, "hooks", "createRuntime", NULL);
+	yajl_val ps = pal_json_getp(out, "hooks", "poststop", NULL);
+
+	if (!alen(cr) || !own_hook(aget(cr, 0), "create-runtime"))
+		add(r, "bpf", "hooks.createRuntime[0] is not Palisade's registration hook");
+	if (!alen(ps) || !own_hook(aget(ps, 0), "poststop"))
+		add(r, "bpf", "hooks.poststop[0] is not Palisade's removal hook");
 }
 
 /* ------------------------------------------------------------- seccomp */
@@ -1897,6 +1949,8 @@ size_t priv_le_profile(yajl_val out, yajl_val p, struct priv_result *r)
 		check_rlimits_profile(out, sec, r);
 	if ((sec = pal_json_get(p, "hooks")))
 		check_hooks(out, NULL, sec, r);
+	if ((sec = pal_json_get(p, "bpf")) && YAJL_IS_OBJECT(sec) && bpf_on(sec))
+		check_bpf_profile(out, r);
 	if (YAJL_IS_TRUE(pal_json_getp(p, "rootfs", "readonly", NULL)) &&
 	    !YAJL_IS_TRUE(pal_json_getp(out, "root", "readonly", NULL)))
 		add(r, "rootfs", "root.readonly not true");
@@ -1919,6 +1973,7 @@ const char *priv_section_rule(const char *section)
 	    {"sysctls", "sysctls"},
 	    {"rlimits", "rlimits"},
 	    {"hooks", "hooks"},
+	    {"bpf", "bpf"},
 	    {"rootfs", "rootfs"},
 	    {"seccomp", "seccomp"},
 	    {"seccomp-hang", "seccomp"},

@@ -1734,7 +1734,26 @@ struct model_case {
 	"{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":[\"keyctl\"],\"action\":"  \
 	"\"SCMP_ACT_ERRNO\"}]}"
 
+#define OWN_HOOK(w)                                                                           \
+	"{\"path\":\"" SBINDIR "/palisade\",\"args\":[\"palisade\",\"hook\",\"" w "\","       \
+	"\"--root\",\"/run/runc\"],\"timeout\":30}"
+#define OWN_HOOKS                                                                             \
+	"{\"hooks\":{\"createRuntime\":[" OWN_HOOK("create-runtime") "],\"poststop\":[" OWN_HOOK( \
+	    "poststop") "]}}"
+#define BPF_PROFILE "{\"bpf\":{\"lsm\":\"optional\",\"mount\":\"deny\"}}"
+
 static const struct model_case model_cases[] = {
+    /* Palisade's own BPF hooks add nothing; a look-alike does; a profile
+     * with BPF rules needs them */
+    {"own hooks added", "{}", OWN_HOOKS, NULL, NULL},
+    {"look-alike hook added", "{}",
+     "{\"hooks\":{\"prestart\":[{\"path\":\"" SBINDIR "/palisade\",\"args\":[\"palisade\","
+     "\"hook\",\"create-runtime\",\"--root\",\"/x\"],\"env\":[\"LD_PRELOAD=/x\"],"
+     "\"timeout\":30}]}}",
+     NULL, "hooks"},
+    {"bpf profile, hooks present", NULL, OWN_HOOKS, BPF_PROFILE, NULL},
+    {"bpf profile, hooks missing", NULL, "{}", BPF_PROFILE, "bpf"},
+    {"bpf profile, all off", NULL, "{}", "{\"bpf\":{\"mount\":\"off\",\"lsm\":\"required\"}}", NULL},
     {"caps equal", CAPS("\"CAP_KILL\""), CAPS("\"CAP_KILL\""), NULL, NULL},
     {"caps fewer", CAPS("\"CAP_KILL\",\"CAP_CHOWN\""), CAPS("\"CAP_KILL\""), NULL, NULL},
     {"cap added", CAPS("\"CAP_KILL\""), CAPS("\"CAP_KILL\",\"CAP_SYS_ADMIN\""), NULL,
