@@ -9,8 +9,10 @@
 # Palisade runs under BENCH_PROFILE (default "default", the shipped profile:
 # a real rewrite with a generated seccomp filter, and BPF policy registered
 # by Palisade's createRuntime hook and removed by its poststop hook).  A
-# fourth arm runs bare runc on the rewritten spec without those two hooks:
-# 'runc+spec' minus it is what the hooks cost.  Every cycle starts from
+# second Palisade arm runs the same profile with every BPF rule off: the
+# difference is what BPF costs (hooks, registration).  'runc+spec' is bare
+# runc on the spec Palisade wrote, without those hooks (they refuse a
+# container Palisade did not create).  Every cycle starts from
 # the pristine config.json, as a manager writes a fresh one per container,
 # so the rewrite is paid every time; both sides pay the same copy.
 #
@@ -40,11 +42,19 @@ command -v jq >/dev/null || die "jq not found"
 
 pal_tmp
 PAL_DEFAULT_PROFILE=${BENCH_PROFILE:-default} write_conf
+# the same profile, every BPF rule off
+jq -n --arg p "${BENCH_PROFILE:-default}" '{extends: $p, bpf: ({lsm: "optional"} +
+	(["drift","mount","ptrace","rawSockets","moduleRequest","bpf","setuidRoot","capabilities",
+	  "sysctlWrite"] | map({(.): "off"}) | add) +
+	(["exec","files","connect"] | map({(.): {action: "off"}}) | add))}' \
+	>"$T/profiles/nobpf.json" || die "jq failed"
 make_bundle "$T/bp" true
 make_bundle "$T/br" true
 make_bundle "$T/bs" true
 make_bundle "$T/bh" true
 cp "$T/bp/config.json" "$T/pristine.json"
+jq '.annotations["io.palisade.profile"] = "nobpf"' "$T/pristine.json" >"$T/pristine-nobpf.json" ||
+	die "jq failed"
 P=p$TAG
 R=r$TAG
 
@@ -52,6 +62,7 @@ now_ns() { date +%s%N; }
 
 # No timeout(1) wrapper here: it would add the same fork/exec to both sides.
 pal() { PALISADE_CONFIG=$PALISADE_CONFIG "$PALISADE" --root "$T/root" "$@"; }
+paln() { PALISADE_CONFIG=$PALISADE_CONFIG "$PALISADE" --root "$T/root" "$@"; }
 brunc() { "$RUNC" --root "$T/root" "$@"; }
 
 # One create/start/delete cycle; prints elapsed ns, fails loudly.
@@ -87,15 +98,14 @@ stats() {
 # third arm runs bare runc on it, which separates Palisade's own cost from
 # the cost of the policy inside runc (a seccomp filter is compiled by runc).
 cycle_csd pal "$P-w" "$T/bp" >/dev/null
-cp "$T/bp/config.json" "$T/rewritten.json"
 jq '(.hooks // {}) |= with_entries(.value |= map(select(.args[1] != "hook")) | select(.value | length > 0))
-    | if .hooks == {} then del(.hooks) else . end' "$T/rewritten.json" >"$T/nohooks.json" ||
+    | if .hooks == {} then del(.hooks) else . end' "$T/bp/config.json" >"$T/rewritten.json" ||
 	die "jq failed"
 cycle_csd brunc "$R-w" "$T/br" >/dev/null
 
 S=s$TAG
 H=h$TAG
-for f in csd.pal csd.runc csd.spec csd.nohk run.pal run.runc run.spec run.nohk; do : >"$T/$f"; done
+for f in csd.pal csd.runc csd.spec csd.nobpf run.pal run.runc run.spec run.nobpf; do : >"$T/$f"; done
 for ((i = 0; i < N; i++)); do
 	# rotate the order of the four arms every iteration
 	for k in 0 1 2 3; do
@@ -113,8 +123,8 @@ for ((i = 0; i < N; i++)); do
 			cycle_run brunc "$S-r$i" "$T/bs" "$T/rewritten.json" >>"$T/run.spec"
 			;;
 		3)
-			cycle_csd brunc "$H-$i" "$T/bh" "$T/nohooks.json" >>"$T/csd.nohk"
-			cycle_run brunc "$H-r$i" "$T/bh" "$T/nohooks.json" >>"$T/run.nohk"
+			cycle_csd paln "$H-$i" "$T/bh" "$T/pristine-nobpf.json" >>"$T/csd.nobpf"
+			cycle_run paln "$H-r$i" "$T/bh" "$T/pristine-nobpf.json" >>"$T/run.nobpf"
 			;;
 		esac
 	done
@@ -124,18 +134,18 @@ echo "palisade (profile ${BENCH_PROFILE:-default}) vs runc, busybox 'true', N=$N
 echo "palisade: $PALISADE ($("$PALISADE" --version 2>/dev/null | head -n 1))"
 echo "runc:     $RUNC ($("$RUNC" --version | head -n 1))"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0) ? a / b : 0 }'; }
-echo "medians (p90) in ms; 'runc+spec' is bare runc on the spec Palisade wrote, 'no hooks'"
-echo "the same without Palisade's BPF hooks (their cost is the difference)"
-printf '%-21s %17s %17s %17s %17s %9s %9s %9s\n' "" "palisade" "runc" "runc+spec" "no hooks" \
-	"pal/runc" "pal/spec" "hooks ms"
+echo "medians (p90) in ms; 'no BPF': the same profile with its BPF rules off; 'runc+spec':"
+echo "bare runc on the spec Palisade wrote, without Palisade's hooks; 'BPF ms': palisade - no BPF"
+printf '%-21s %17s %17s %17s %17s %9s %9s %8s\n' "" "palisade" "no BPF" "runc" "runc+spec" \
+	"pal/runc" "pal/spec" "BPF ms"
 for what in csd run; do
 	read -r pm p9 <<<"$(stats "$T/$what.pal")"
+	read -r nm n9 <<<"$(stats "$T/$what.nobpf")"
 	read -r rm r9 <<<"$(stats "$T/$what.runc")"
 	read -r sm s9 <<<"$(stats "$T/$what.spec")"
-	read -r hm h9 <<<"$(stats "$T/$what.nohk")"
 	label=$([ "$what" = csd ] && echo "create+start+delete" || echo "run")
-	printf '%-21s %8s (%6s) %8s (%6s) %8s (%6s) %8s (%6s) %9s %9s %9s\n' "$label" "$pm" "$p9" \
-		"$rm" "$r9" "$sm" "$s9" "$hm" "$h9" "$(ratio "$pm" "$rm")" "$(ratio "$pm" "$sm")" \
-		"$(awk -v a="$sm" -v b="$hm" 'BEGIN { printf "%.2f", a - b }')"
+	printf '%-21s %8s (%6s) %8s (%6s) %8s (%6s) %8s (%6s) %9s %9s %8s\n' "$label" "$pm" "$p9" \
+		"$nm" "$n9" "$rm" "$r9" "$sm" "$s9" "$(ratio "$pm" "$rm")" "$(ratio "$pm" "$sm")" \
+		"$(awk -v a="$pm" -v b="$nm" 'BEGIN { printf "%.2f", a - b }')"
 done
 [ -z "$(ids_in)" ] || die "containers left behind: $(ids_in | tr '\n' ' ')"
