@@ -226,6 +226,7 @@ static int cmd_lookup(const struct pal_conf *conf, const char *arg, pal_error *e
 	          g_u64(g, "cgroup_id", pol.cgroup_id) == 0 &&
 	          g_bool(g, "armed", pol.flags & PAL_BPF_F_ARMED) == 0 &&
 	          g_u64(g, "flags", pol.flags) == 0 &&
+	          g_u64(g, "init_tgid", pol.init_tgid) == 0 &&
 	          g_u64(g, "start_realtime_ns", pol.start_realtime_ns) == 0 &&
 	          g_u64(g, "root_kuid", pol.root_kuid) == 0 &&
 	          g_u64(g, "rate_per_sec", pol.rate_per_sec) == 0 && g_str(g, "actions") == 0 &&

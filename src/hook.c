@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,7 +101,8 @@ static int container_cgroup(pid_t pid, int *fd, uint64_t *cgid, pal_error *err)
 	return pal_cgroup_open(mount, path, fd, cgid, err);
 }
 
-static int create_runtime(const struct pal_conf *conf, const char *root, pal_error *err)
+static int create_runtime(const struct pal_conf *conf, const char *root, bool restore,
+			  pal_error *err)
 {
 	_cleanup_free_ char *id = NULL;
 	_cleanup_yajl_val_ yajl_val rec = NULL;
@@ -123,7 +125,7 @@ static int create_runtime(const struct pal_conf *conf, const char *root, pal_err
 		return pal_err(err, errno, "clock_gettime");
 	if (pal_bpf_register(conf->bpf_dir, cgfd, cgid, &ps,
 			     (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec,
-			     (uint32_t)pid, err) < 0)
+			     restore ? 0 : (uint32_t)pid, err) < 0)
 		return pal_err_prefix(err, "container %s: registering its BPF policy", id);
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)cgid);
 	if (pal_state_set(conf, root, id, "cgroupId", pal_json_new_number(num), err) < 0 ||
@@ -227,13 +229,15 @@ static int poststop(const struct pal_conf *conf, const char *root, pal_error *er
 int pal_hook_main(const struct pal_conf *conf, int argc, char **argv, pal_error *err)
 {
 	/* exactly what src/rules/bpf.c writes */
-	if (argc == 4 && !strcmp(argv[2], "--root") && argv[3][0] == '/') {
+	bool restore = argc == 5 && !strcmp(argv[4], "--restore");
+
+	if ((argc == 4 || restore) && !strcmp(argv[2], "--root") && argv[3][0] == '/') {
 		if (!strcmp(argv[1], "create-runtime"))
-			return create_runtime(conf, argv[3], err);
-		if (!strcmp(argv[1], "poststop"))
+			return create_runtime(conf, argv[3], restore, err);
+		if (!strcmp(argv[1], "poststop") && !restore)
 			return poststop(conf, argv[3], err);
 	}
 	return pal_err(err, EINVAL,
-		       "usage: palisade hook create-runtime|poststop --root ROOT (OCI hooks "
+		       "usage: palisade hook create-runtime|poststop --root ROOT [--restore] (OCI hooks "
 		       "Palisade writes into the spec; not for use by hand)");
 }

@@ -7,7 +7,9 @@
  * `create` compiled into the container's record, finds the container's
  * cgroup v2 directory from the state's pid, registers the policy there
  * (bpf.h) and records the cgroup id.  Any failure exits non-zero, and runc
- * then destroys the container: nothing runs unprotected.
+ * then destroys the container: nothing runs unprotected.  With --restore
+ * (the hook of a `restore`: runc runs it before CRIU resumes the process,
+ * which then never execs) nothing is exempt, not even the init.
  *
  * `palisade hook poststop --root ROOT`: runc runs it when it destroys the
  * container (delete, or the end of a foreground run): the policy, the

@@ -108,7 +108,10 @@ static yajl_val make_hook(const struct pal_rewrite_ctx *ctx, const char *kind, p
 	    pal_json_set(hook, "args", args, err) < 0 || add_string(args, "palisade", err) < 0 ||
 	    add_string(args, "hook", err) < 0 || add_string(args, kind, err) < 0 ||
 	    add_string(args, "--root", err) < 0 ||
-	    add_string(args, ctx->state_root ? ctx->state_root : DEFAULT_ROOT, err) < 0) {
+	    add_string(args, ctx->state_root ? ctx->state_root : DEFAULT_ROOT, err) < 0 ||
+	    /* a restored process resumes without an exec: no pending phase */
+	    (ctx->cmd == PAL_CMD_RESTORE && !strcmp(kind, "create-runtime") &&
+	     add_string(args, "--restore", err) < 0)) {
 		yajl_tree_free(timeout);
 		return NULL;
 	}

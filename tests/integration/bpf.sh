@@ -20,6 +20,7 @@ require_tools bpftool
 : "${PAL_PROBE:=$(dirname "$PALISADE")/tests/probe/probe}"
 [ -x "$PAL_PROBE" ] || skip_all "probe not built at $PAL_PROBE (make check builds it)"
 pal_tmp
+# lib.sh mounted a private bpffs at $T/bpffs
 [ "$(stat -f -c %T "$T/bpffs")" = bpf_fs ] || skip_all "cannot mount a bpffs"
 write_conf
 BPF=$T/bpffs/palisade
@@ -119,11 +120,16 @@ cgpath=$(sed -n 's/^0:://p' "/proc/$("$RUNC" --root "$T/root" state "c$TAG" | jq
 is "$cg2" "$(stat -c %i "/sys/fs/cgroup/unified$cgpath" 2>/dev/null || stat -c %i "/sys/fs/cgroup$cgpath")" \
 	"the cgroup id is the inode of the container's cgroup v2 directory"
 ok "pins in cg/<cgid>/ after create" test -n "$(ls "$BPF/cg/$cg2" 2>/dev/null)"
+lk=$(pal_raw bpf lookup "$cg2")
+is "$(jq -r .init_tgid <<<"$lk")|$(jq -r .armed <<<"$lk")" \
+	"$("$RUNC" --root "$T/root" state "c$TAG" | jq -r .pid)|false" \
+	"registered pending, exempting only the container's init (the state's pid)"
 ok "the cgroup index names the container" grep -q "\"c$TAG\"" "$T/state/cgroups/$cg2.json"
 ok "before start, nothing ran: no event yet" test -z "$(events)"
 pal start "c$TAG"
 for _ in $(seq 50); do grep -q '^end' "$T/b2.out" && break; sleep 0.1; done
 out=$(cat "$T/b2.out")
+is "$(pal_raw bpf lookup "$cg2" | jq -r .armed)" true "the init's exec armed the policy"
 like "$(field raw "$out")" "^errno=1 EPERM" "create+start: raw socket EPERM"
 like "$(field c4 "$out")" "^errno=1 EPERM" "create+start: denied connect EPERM"
 ev=$(events)

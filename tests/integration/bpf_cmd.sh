@@ -9,8 +9,9 @@
 # cases (registration, enforcement, events, sweep of a dead cgroup, 200
 # cycles) are tests/unit/test_bpf.c.
 #
-# Pins go to a private bpffs mounted at $T/bpffs (this host mounts none at
-# /sys/fs/bpf); the EXIT trap unmounts it, which detaches whatever is left.
+# Pins go to the private bpffs lib.sh mounts at $T/bpffs (this host mounts
+# none at /sys/fs/bpf); the EXIT trap unmounts it, which detaches whatever
+# is left.
 # Needs root, jq and bpftool; not runc: `bpf` never runs the backend.
 . "${PAL_TESTLIB:-$(dirname "$0")/lib.sh}"
 
@@ -21,7 +22,8 @@ require_tools jq timeout
 require_palisade
 pal_tmp
 
-mkdir "$T/bpffs" && mount -t bpf bpf "$T/bpffs" || skip_all "cannot mount a bpffs"
+# lib.sh mounted a private bpffs at $T/bpffs
+[ "$(stat -f -c %T "$T/bpffs")" = bpf_fs ] || skip_all "cannot mount a bpffs"
 PIN=$T/bpffs/palisade
 # the runtime is not used by `bpf`, but the configuration names one
 jq -n --arg sd "$T/state" --arg bd "$PIN" \

@@ -720,7 +720,9 @@ static bool own_hook(yajl_val h, const char *word)
 	yajl_val args = pal_json_get(h, "args");
 	const char *p = str(pal_json_get(h, "path"));
 
-	return p && !strcmp(p, SBINDIR "/palisade") && alen(args) == 5 &&
+	return p && !strcmp(p, SBINDIR "/palisade") &&
+	       (alen(args) == 5 ||
+		(alen(args) == 6 && str(aget(args, 5)) && !strcmp(str(aget(args, 5)), "--restore"))) &&
 	       str(aget(args, 1)) && !strcmp(str(aget(args, 1)), "hook") && str(aget(args, 2)) &&
 	       (word ? !strcmp(str(aget(args, 2)), word)
 		     : (!strcmp(str(aget(args, 2)), "create-runtime") ||

@@ -134,6 +134,23 @@ static void hooks_rule_exempts_ours(void **state)
 	rule_test_fini(&t);
 }
 
+/* restore: the process resumes without an exec, so nothing is exempt */
+static void restore_not_pending(void **state)
+{
+	struct rule_test t;
+	yajl_val spec = rule_test_parse("{}");
+	(void)state;
+
+	init(&t, PROFILE_ON);
+	t.ctx.cmd = PAL_CMD_RESTORE;
+	expect(&t, spec,
+	       "{\"hooks\": {\"createRuntime\": [{\"path\": \"" SELF "\", \"args\": [\"palisade\", "
+	       "\"hook\", \"create-runtime\", \"--root\", \"/run/x\", \"--restore\"], \"timeout\": "
+	       "30}], \"poststop\": [" HOOK("poststop") "]}}");
+	yajl_tree_free(spec);
+	rule_test_fini(&t);
+}
+
 static void bad_shapes(void **state)
 {
 	struct rule_test t;
@@ -157,7 +174,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(adds_hooks_first),   cmocka_unit_test(passes_config),
 	    cmocka_unit_test(replaces_planted),   cmocka_unit_test(nothing_on),
-	    cmocka_unit_test(hooks_rule_exempts_ours), cmocka_unit_test(bad_shapes),
+	    cmocka_unit_test(hooks_rule_exempts_ours), cmocka_unit_test(restore_not_pending),
+	    cmocka_unit_test(bad_shapes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
