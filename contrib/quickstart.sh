@@ -53,11 +53,11 @@ demo() {
 	# one at /sys/fs/bpf, Palisade's default bpf_dir is under it
 	mount -t bpf bpf "$t/bpffs"
 	cp /bin/busybox "$t/bundle/rootfs/bin/busybox"
-	for a in sh echo cat grep id touch unshare true wget; do ln -s busybox "$t/bundle/rootfs/bin/$a"; done
+	for a in sh echo cat grep id touch unshare true nc head sed; do ln -s busybox "$t/bundle/rootfs/bin/$a"; done
 	(cd "$t/bundle" && runc spec)
 	# a workload that tries three things the strict profile forbids
 	jq '.process.terminal = false | .process.user = {uid: 1000, gid: 1000} |
-	    .process.args = ["sh", "-c", "id; grep -E \"^(CapEff|NoNewPrivs|Seccomp):\" /proc/self/status; touch /x 2>/dev/null || echo \"blocked: write to the root filesystem (read-only)\"; unshare -U true 2>/dev/null || echo \"blocked: unshare(CLONE_NEWUSER) (seccomp: EPERM)\"; wget -q -T 1 -O /dev/null http://169.254.169.254/latest/meta-data/ 2>&1 | head -n 1 | sed \"s/^/metadata address: /\""]' \
+	    .process.args = ["sh", "-c", "id; grep -E \"^(CapEff|NoNewPrivs|Seccomp):\" /proc/self/status; touch /x 2>/dev/null || echo \"blocked: write to the root filesystem (read-only)\"; unshare -U true 2>/dev/null || echo \"blocked: unshare(CLONE_NEWUSER) (seccomp: EPERM)\"; nc -w 1 169.254.169.254 80 </dev/null 2>&1 | head -n 1 | sed \"s/^/cloud metadata address: /\""]' \
 		"$t/bundle/config.json" >"$t/c.json" && mv "$t/c.json" "$t/bundle/config.json"
 	cp "$t/bundle/config.json" "$t/original.json"
 	jq -n --arg s "$t/state" --arg p "$top/profiles" --arg b "$t/bpffs/palisade" \
@@ -73,7 +73,7 @@ demo() {
 	echo "== what the kernel's BPF hooks denied, as events naming the container's cgroup:"
 	"$pal" bpf events --timeout 300
 	echo "== and in --log (this host cannot run BPF LSM: the rules only it enforces are named):"
-	grep -o 'BPF LSM is not available[^"]*' "$t/runc-log.json" | head -n 1
+	jq -r 'select(.msg | test("BPF LSM")) | .msg' "$t/runc-log.json" | head -n 1
 	echo "== what Palisade changed in config.json (palisade check on the original):"
 	cp "$t/original.json" "$t/bundle/config.json"
 	"$pal" check "$t/bundle" | head -n 25 || true
