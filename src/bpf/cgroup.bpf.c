@@ -39,10 +39,7 @@ int pal_cg_sock_create(struct bpf_sock *sk)
 
 	if (sk->type != SOCK_RAW)
 		return CG_ALLOW;
-	p = find_policy(true);
-	if (!p)
-		return CG_ALLOW;
-	v = rule_verdict(p, PAL_BPF_RULE_RAW_SOCKET);
+	v = policed(PAL_BPF_RULE_RAW_SOCKET, &p);
 	if (!v)
 		return CG_ALLOW;
 	ev = event_open(p, PAL_BPF_HOOK_CG_SOCK_CREATE, PAL_BPF_RULE_RAW_SOCKET, v);
@@ -63,10 +60,7 @@ static __always_inline int check_dest(struct bpf_sock_addr *ctx, unsigned hook, 
 	__u32 addr[4] = {}, family;
 	int v;
 
-	p = find_policy(true);
-	if (!p)
-		return CG_ALLOW;
-	v = rule_verdict(p, PAL_BPF_RULE_CONNECT);
+	v = policed(PAL_BPF_RULE_CONNECT, &p);
 	if (!v)
 		return CG_ALLOW;
 	if (v6) {
@@ -128,10 +122,7 @@ int pal_cg_sysctl(struct bpf_sysctl *ctx)
 
 	if (!ctx->write)
 		return CG_ALLOW;
-	p = find_policy(true);
-	if (!p)
-		return CG_ALLOW;
-	v = rule_verdict(p, PAL_BPF_RULE_SYSCTL_WRITE);
+	v = policed(PAL_BPF_RULE_SYSCTL_WRITE, &p);
 	if (!v)
 		return CG_ALLOW;
 	ev = event_open(p, PAL_BPF_HOOK_CG_SYSCTL, PAL_BPF_RULE_SYSCTL_WRITE, v);

@@ -173,6 +173,15 @@ static __always_inline int rule_verdict(const struct pal_bpf_policy *p, unsigned
 	}
 }
 
+/* The verdict RULE gives the current task, 0 when no armed policy governs
+ * it or the rule is off; *PP is the policy (set whenever the result is
+ * not 0). */
+static __always_inline int policed(unsigned rule, struct pal_bpf_policy **pp)
+{
+	*pp = find_policy(true);
+	return *pp ? rule_verdict(*pp, rule) : 0;
+}
+
 /* What an LSM program returns for VERDICT. */
 static __always_inline int decide(int verdict)
 {

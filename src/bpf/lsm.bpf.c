@@ -234,10 +234,7 @@ int BPF_PROG(pal_bprm_check, struct linux_binprm *bprm, int ret)
 
 	if (ret)
 		return ret;
-	p = find_policy(true);
-	if (!p)
-		return 0;
-	v = rule_verdict(p, PAL_BPF_RULE_DRIFT);
+	v = policed(PAL_BPF_RULE_DRIFT, &p);
 	if (!v)
 		return 0;
 	inode = BPF_CORE_READ(bprm, file, f_inode);
@@ -261,10 +258,7 @@ int BPF_PROG(pal_sb_mount, const char *dev_name, const struct path *path, const 
 
 	if (ret)
 		return ret;
-	p = find_policy(true);
-	if (!p)
-		return 0;
-	v = rule_verdict(p, PAL_BPF_RULE_MOUNT);
+	v = policed(PAL_BPF_RULE_MOUNT, &p);
 	if (!v)
 		return 0;
 	ev = event_open(p, PAL_BPF_HOOK_SB_MOUNT, PAL_BPF_RULE_MOUNT, v);
@@ -287,10 +281,7 @@ int BPF_PROG(pal_move_mount, const struct path *from_path, const struct path *to
 
 	if (ret)
 		return ret;
-	p = find_policy(true);
-	if (!p)
-		return 0;
-	v = rule_verdict(p, PAL_BPF_RULE_MOUNT);
+	v = policed(PAL_BPF_RULE_MOUNT, &p);
 	if (!v)
 		return 0;
 	ev = event_open(p, PAL_BPF_HOOK_MOVE_MOUNT, PAL_BPF_RULE_MOUNT, v);
@@ -322,10 +313,7 @@ int BPF_PROG(pal_ptrace, struct task_struct *child, unsigned int mode, int ret)
 		return ret;
 	if (!(mode & PTRACE_MODE_ATTACH))
 		return 0;
-	p = find_policy(true);
-	if (!p)
-		return 0;
-	v = rule_verdict(p, PAL_BPF_RULE_PTRACE);
+	v = policed(PAL_BPF_RULE_PTRACE, &p);
 	if (!v)
 		return 0;
 	ev = event_open(p, PAL_BPF_HOOK_PTRACE, PAL_BPF_RULE_PTRACE, v);
@@ -348,10 +336,7 @@ int BPF_PROG(pal_socket_create, int family, int type, int protocol, int kern, in
 		return ret;
 	if (kern || !(t == SOCK_RAW || t == SOCK_PACKET || family == AF_PACKET))
 		return 0;
-	p = find_policy(true);
-	if (!p)
-		return 0;
-	v = rule_verdict(p, PAL_BPF_RULE_RAW_SOCKET);
+	v = policed(PAL_BPF_RULE_RAW_SOCKET, &p);
 	if (!v)
 		return 0;
 	ev = event_open(p, PAL_BPF_HOOK_SOCKET_CREATE, PAL_BPF_RULE_RAW_SOCKET, v);
@@ -378,10 +363,7 @@ int BPF_PROG(pal_socket_connect, struct socket *sock, struct sockaddr *address, 
 
 	if (ret)
 		return ret;
-	p = find_policy(true);
-	if (!p)
-		return 0;
-	v = rule_verdict(p, PAL_BPF_RULE_CONNECT);
+	v = policed(PAL_BPF_RULE_CONNECT, &p);
 	if (!v)
 		return 0;
 	family = BPF_CORE_READ(address, sa_family);
@@ -421,10 +403,7 @@ int BPF_PROG(pal_kmod_request, char *kmod_name, int ret)
 
 	if (ret)
 		return ret;
-	p = find_policy(true);
-	if (!p)
-		return 0;
-	v = rule_verdict(p, PAL_BPF_RULE_MODULE);
+	v = policed(PAL_BPF_RULE_MODULE, &p);
 	if (!v)
 		return 0;
 	ev = event_open(p, PAL_BPF_HOOK_KMOD_REQUEST, PAL_BPF_RULE_MODULE, v);
@@ -445,10 +424,7 @@ int BPF_PROG(pal_bpf, int cmd)
 	struct pal_bpf_event *ev;
 	int v;
 
-	p = find_policy(true);
-	if (!p)
-		return 0;
-	v = rule_verdict(p, PAL_BPF_RULE_BPF);
+	v = policed(PAL_BPF_RULE_BPF, &p);
 	if (!v)
 		return 0;
 	ev = event_open(p, PAL_BPF_HOOK_BPF, PAL_BPF_RULE_BPF, v);
@@ -472,10 +448,7 @@ int BPF_PROG(pal_fix_setuid, struct cred *new, const struct cred *old, int flags
 
 	if (ret)
 		return ret;
-	p = find_policy(true);
-	if (!p)
-		return 0;
-	v = rule_verdict(p, PAL_BPF_RULE_SETUID_ROOT);
+	v = policed(PAL_BPF_RULE_SETUID_ROOT, &p);
 	if (!v)
 		return 0;
 	root = p->root_kuid;
