@@ -33,6 +33,9 @@
  *                                 exec with the argument "true" (a file the
  *                                 container wrote itself: drift)
  *   probe true                    exit 0 (what copyexec of the probe runs)
+ *   probe movemount SRC DST       open_tree(SRC, OPEN_TREE_CLONE) and
+ *                                 move_mount(2) the clone onto DST (the new
+ *                                 mount API: the LSM's move_mount hook)
  *   probe ptrace                  fork a sleeping child, PTRACE_ATTACH it,
  *                                 detach, kill it
  *   probe connect udp|tcp ADDR PORT  connect(2) to an IPv4 or IPv6 address
@@ -81,6 +84,15 @@
 #ifndef AF_VSOCK
 #define AF_VSOCK 40
 #endif
+/* The new mount API (Linux 5.2), spelled out: libc may lack it. */
+#ifndef SYS_open_tree
+#define SYS_open_tree 428
+#endif
+#ifndef SYS_move_mount
+#define SYS_move_mount 429
+#endif
+#define PROBE_OPEN_TREE_CLONE         1
+#define PROBE_MOVE_MOUNT_F_EMPTY_PATH 0x4
 
 static const struct {
 	int num;
@@ -137,7 +149,7 @@ static int report(long rc, int err)
 static int usage(void)
 {
 	fputs("usage: probe status | syscall NAME [ARGS] | write PATH | open PATH\n"
-	      "       | exec PATH [ARGS] | copyexec SRC DST | true | ptrace\n"
+	      "       | exec PATH [ARGS] | copyexec SRC DST | true | movemount SRC DST | ptrace\n"
 	      "       | connect udp|tcp ADDR PORT | bpf | setuid N [FROM] | modreq FAMILY\n"
 	      "       | sysctl NAME VALUE\n",
 	      stderr);
@@ -321,6 +333,20 @@ static int copyexec(const char *src, const char *dst)
 	return run_exec(args);
 }
 
+static int do_movemount(const char *src, const char *dst)
+{
+	long fd = syscall(SYS_open_tree, AT_FDCWD, src, PROBE_OPEN_TREE_CLONE | O_CLOEXEC);
+	long rc;
+	int err;
+
+	if (fd < 0)
+		return report(-1, errno);
+	rc = syscall(SYS_move_mount, (int)fd, "", AT_FDCWD, dst, PROBE_MOVE_MOUNT_F_EMPTY_PATH);
+	err = errno;
+	close((int)fd);
+	return report(rc, err);
+}
+
 static int do_ptrace(void)
 {
 	pid_t pid = fork();
@@ -418,7 +444,9 @@ static int do_setuid(int argc, char **argv)
 		if (syscall(SYS_capset, &hdr, data) < 0)
 			return report(-1, errno);
 	}
-	return report(setuid((uid_t)to), errno);
+	/* the call first: argument evaluation order is unspecified */
+	long rc = setuid((uid_t)to);
+	return report(rc, errno);
 }
 
 static int do_modreq(const char *family)
@@ -456,7 +484,8 @@ static int do_sysctl(const char *name, const char *value)
 		close(fd);
 		return report(-1, err);
 	}
-	return report(close(fd), errno);
+	n = close(fd);
+	return report(n, errno);
 }
 
 int main(int argc, char **argv)
@@ -479,7 +508,8 @@ int main(int argc, char **argv)
 			close(fd);
 			return report(-1, err);
 		}
-		return report(close(fd), errno);
+		int rc = close(fd);
+		return report(rc, errno);
 	}
 	if (!strcmp(argv[1], "exec") && argc >= 3)
 		return run_exec(argv + 2);
@@ -487,6 +517,8 @@ int main(int argc, char **argv)
 		return copyexec(argv[2], argv[3]);
 	if (!strcmp(argv[1], "true"))
 		return 0;
+	if (!strcmp(argv[1], "movemount") && argc == 4)
+		return do_movemount(argv[2], argv[3]);
 	if (!strcmp(argv[1], "ptrace") && argc == 2)
 		return do_ptrace();
 	if (!strcmp(argv[1], "connect") && argc == 5)

@@ -109,11 +109,14 @@ cleanup() {
 
 [ -z "${PAL_SKIP_INTEGRATION:-}" ] || skip_all "PAL_SKIP_INTEGRATION is set"
 [ -z "${PAL_SANITIZERS:-}" ] ||
-	skip_all "sanitizer build: an ASan palisade under TCG emulation is too slow (the plain build runs the VM)"
-[ "$(id -u)" -eq 0 ] || missing "needs root (apt-get download into $PAL_VM_CACHE, runc in the guest)"
+	skip_all "sanitizer build: an ASan palisade under TCG emulation is too slow" \
+		"(the plain build runs the VM)"
+[ "$(id -u)" -eq 0 ] ||
+	missing "needs root (apt-get download into $PAL_VM_CACHE, runc in the guest)"
 
 for t in qemu-system-x86_64 cpio apt-get apt-cache dpkg-deb gzip timeout ldd; do
-	command -v "$t" >/dev/null 2>&1 || missing "$t not installed (apt-get install qemu-system-x86 cpio)"
+	command -v "$t" >/dev/null 2>&1 ||
+		missing "$t not installed (apt-get install qemu-system-x86 cpio)"
 done
 [ -x "$RUNC" ] || missing "runc not found at $RUNC"
 [ -x "$JQ" ] || missing "jq not found at $JQ"
@@ -234,7 +237,8 @@ done
 printf 'root:x:0:0:root:/root:/bin/sh\nuser:x:1000:1000:user:/tmp:/bin/sh\n' >"$R/etc/passwd"
 printf 'root:x:0:\nuser:x:1000:\n' >"$R/etc/group"
 
-(cd "$R" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -1 >"$W/initrd.gz" ||
+(cd "$R" && find . -mindepth 1 | LC_ALL=C sort | cpio -o -H newc --quiet) |
+	gzip -1 >"$W/initrd.gz" ||
 	bail_out "cpio of the initramfs failed"
 diag "kernel: $KSRC"
 diag "initramfs: $(du -k "$W/initrd.gz" | cut -f1) KiB compressed"
@@ -246,7 +250,8 @@ diag "initramfs: $(du -k "$W/initrd.gz" | cut -f1) KiB compressed"
 t_boot=$(date +%s.%N)
 # exec: $! must be timeout(1) itself, which leads the process group that
 # cleanup kills (bash would fork once more for a trap-carrying subshell).
-(exec timeout -k 10 "$PAL_VM_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -m "$PAL_VM_MEM" -smp 2 \
+(exec timeout -k 10 "$PAL_VM_TIMEOUT" \
+	qemu-system-x86_64 -accel tcg -cpu max -m "$PAL_VM_MEM" -smp 2 \
 	-kernel "$VMLINUZ" -initrd "$W/initrd.gz" \
 	-append "console=ttyS0 quiet panic=-1" \
 	-nographic -monitor none -no-reboot \
