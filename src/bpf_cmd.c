@@ -232,7 +232,10 @@ static int cmd_lookup(const struct pal_conf *conf, const char *arg, pal_error *e
 	          g_u64(g, "rate_per_sec", pol.rate_per_sec) == 0 && g_str(g, "actions") == 0 &&
 	          yajl_gen_map_open(g) == yajl_gen_status_ok;
 	for (unsigned i = 0; ok && i < PAL_BPF_RULE_MAX; i++)
-		ok = g_kv(g, pal_bpf_rule_name(i), action_name(pol.action[i])) == 0;
+		ok = g_kv(g, pal_bpf_rule_name(i),
+		          /* the profile's word: capabilities are logged, never denied */
+		          i == PAL_BPF_RULE_CAPABLE && pol.action[i] ? "log"
+		                                                     : action_name(pol.action[i])) == 0;
 	ok = ok && yajl_gen_map_close(g) == yajl_gen_status_ok && g_str(g, "counters") == 0 &&
 	     yajl_gen_map_open(g) == yajl_gen_status_ok &&
 	     g_u64(g, "window_start_ns", cs.window_start_ns) == 0 &&
