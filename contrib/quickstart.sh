@@ -15,7 +15,7 @@ packages=(
 	build-essential autoconf automake libtool pkg-config
 	libseccomp-dev libcap-dev libbpf-dev libyajl-dev libmnl-dev libcmocka-dev
 	runc busybox-static jq python3 ca-certificates
-	clang llvm bpftool qemu-system-x86 cpio
+	clang llvm bpftool qemu-system-x86 cpio mmdebstrap
 )
 
 install_packages() {

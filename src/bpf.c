@@ -1292,66 +1292,6 @@ const char *pal_bpf_verdict_name(unsigned verdict)
 	}
 }
 
-/* Bytes from the container as a JSON-safe string: valid UTF-8 sequences
- * are kept (yajl escapes quotes and control characters), every byte that
- * is not part of one becomes the four characters \xNN, and a backslash
- * becomes \\ so that the two cannot be confused.  At most MAX bytes are
- * read; the input need not be terminated. */
-static char *utf8_safe(const char *s, size_t max)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t n = strnlen(s, max);
-	char *out = malloc(n * 4 + 1), *o = out;
-
-	if (!out)
-		return NULL;
-	for (size_t i = 0; i < n;) {
-		unsigned char c = u[i];
-		size_t len = 0;
-		if (c == '\\') {
-			*o++ = '\\';
-			*o++ = '\\';
-			i++;
-			continue;
-		}
-		if (c < 0x80)
-			len = 1;
-		else if (c >= 0xc2 && c <= 0xdf)
-			len = 2;
-		else if (c >= 0xe0 && c <= 0xef)
-			len = 3;
-		else if (c >= 0xf0 && c <= 0xf4)
-			len = 4;
-		if (len > 1) {
-			/* continuation bytes; no overlong form, surrogate, or > U+10FFFF */
-			unsigned char lo = 0x80, hi = 0xbf;
-			if (c == 0xe0)
-				lo = 0xa0;
-			else if (c == 0xed)
-				hi = 0x9f;
-			else if (c == 0xf0)
-				lo = 0x90;
-			else if (c == 0xf4)
-				hi = 0x8f;
-			if (i + len > n || u[i + 1] < lo || u[i + 1] > hi)
-				len = 0;
-			for (size_t k = 2; len && k < len; k++)
-				if (u[i + k] < 0x80 || u[i + k] > 0xbf)
-					len = 0;
-		}
-		if (!len) {
-			o += sprintf(o, "\\x%02x", c);
-			i++;
-			continue;
-		}
-		memcpy(o, u + i, len);
-		o += len;
-		i += len;
-	}
-	*o = '\0';
-	return out;
-}
-
 static int g_str(yajl_gen g, const char *s)
 {
 	return yajl_gen_string(g, (const unsigned char *)s, strlen(s)) == yajl_gen_status_ok ? 0
@@ -1363,10 +1303,10 @@ static int g_kv_str(yajl_gen g, const char *k, const char *v)
 	return g_str(g, k) < 0 || g_str(g, v) < 0 ? -1 : 0;
 }
 
-/* container bytes, escaped by utf8_safe() */
+/* container bytes, escaped by pal_utf8_safe() (util.h) */
 static int g_kv_bytes(yajl_gen g, const char *k, const char *v, size_t max)
 {
-	_cleanup_free_ char *safe = utf8_safe(v, max);
+	_cleanup_free_ char *safe = pal_utf8_safe(v, max);
 
 	return !safe || g_kv_str(g, k, safe) < 0 ? -1 : 0;
 }

@@ -11,6 +11,8 @@
  *   exec                  check/tighten against the record, then exec
  *   features              the backend's answer plus Palisade's additions
  *   check, hook, bpf      Palisade's own commands (no backend)
+ *   events                Palisade's violations reader, unless the words
+ *                         are runc's (events_cmd.h: then the backend's)
  *   everything else       exec the backend with the identical argv
  * Palisade never waits for a container: once the backend runs, Palisade is
  * gone from the process tree (exec, not fork).  The BPF policy goes when
@@ -28,6 +30,7 @@
 #include "palisade/cleanup.h"
 #include "palisade/cli.h"
 #include "palisade/conf.h"
+#include "palisade/events_cmd.h"
 #include "palisade/exec_guard.h"
 #include "palisade/features.h"
 #include "palisade/hook.h"
@@ -256,6 +259,15 @@ int main(int argc, char **argv)
 	}
 	if (cli.cmd == PAL_CMD_UNKNOWN && parsed == 0 && !strcmp(cli.cmd_word, "bpf")) {
 		status = pal_bpf_main(&conf, argc - cli.cmd_index, argv + cli.cmd_index, &err);
+		goto own;
+	}
+	/* `events`: Palisade's violations reader, or runc's statistics with
+	 * runc's options and one id (events_cmd.h); global --help/--version
+	 * are runc's business either way */
+	if (cli.cmd == PAL_CMD_EVENTS && cli.cmd_index >= 0 && !cli.version &&
+	    pal_cli_get_bool(&cli, "help", true) != 1 &&
+	    pal_events_is_own(argc - cli.cmd_index, argv + cli.cmd_index)) {
+		status = pal_events_main(&conf, argc - cli.cmd_index, argv + cli.cmd_index, &err);
 		goto own;
 	}
 	if (!(cli.cmd == PAL_CMD_UNKNOWN && parsed == 0 && !strcmp(cli.cmd_word, "check")) &&

@@ -180,3 +180,61 @@ char *pal_escape(const char *s, size_t max)
 	*o = '\0';
 	return out;
 }
+
+/* The escaping that makes container bytes JSON-safe (util.h), first written
+ * for BPF events (src/bpf.c) and shared by every writer of container strings:
+ * BPF events, violation lines (src/violation.c), metric labels (src/metrics.c). */
+char *pal_utf8_safe(const char *s, size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strnlen(s, max);
+	char *out = malloc(n * 4 + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < n;) {
+		unsigned char c = u[i];
+		size_t len = 0;
+		if (c == '\\') {
+			*o++ = '\\';
+			*o++ = '\\';
+			i++;
+			continue;
+		}
+		if (c < 0x80)
+			len = 1;
+		else if (c >= 0xc2 && c <= 0xdf)
+			len = 2;
+		else if (c >= 0xe0 && c <= 0xef)
+			len = 3;
+		else if (c >= 0xf0 && c <= 0xf4)
+			len = 4;
+		if (len > 1) {
+			/* continuation bytes; no overlong form, surrogate, or > U+10FFFF */
+			unsigned char lo = 0x80, hi = 0xbf;
+			if (c == 0xe0)
+				lo = 0xa0;
+			else if (c == 0xed)
+				hi = 0x9f;
+			else if (c == 0xf0)
+				lo = 0x90;
+			else if (c == 0xf4)
+				hi = 0x8f;
+			if (i + len > n || u[i + 1] < lo || u[i + 1] > hi)
+				len = 0;
+			for (size_t k = 2; len && k < len; k++)
+				if (u[i + k] < 0x80 || u[i + k] > 0xbf)
+					len = 0;
+		}
+		if (!len) {
+			o += sprintf(o, "\\x%02x", c);
+			i++;
+			continue;
+		}
+		memcpy(o, u + i, len);
+		o += len;
+		i += len;
+	}
+	*o = '\0';
+	return out;
+}

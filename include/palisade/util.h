@@ -32,4 +32,13 @@ int pal_mkdir_p(const char *path, mode_t mode, pal_error *err);
  * at most MAX input bytes (then "..."). Returns malloc'd text or NULL. */
 char *pal_escape(const char *s, size_t max);
 
+/* Bytes that came from a container (comm, paths, names) as a string a JSON
+ * generator can take and a reader can tell apart: valid UTF-8 sequences are
+ * kept (the generator then escapes quotes and control characters), every
+ * byte that is not part of one becomes the four characters \xNN, and a
+ * backslash becomes \\ so that the two cannot be confused.  At most MAX
+ * bytes are read, up to a NUL; the input need not be terminated.  Returns
+ * malloc'd text or NULL (ENOMEM). */
+char *pal_utf8_safe(const char *s, size_t max);
+
 #endif

@@ -47,13 +47,17 @@ struct pal_violation {
 	uint32_t pid, tid, uid;
 	char comm[17];
 	const char *hook, *rule, *verdict;
-	yajl_val detail;             /* an object, or NULL; not owned */
+	/* an object, or NULL (written as {}); not owned.  Its strings are the
+	 * raw bytes (pal_violation_json escapes them), its numbers are written
+	 * from their text when they have one (u.number.r) */
+	yajl_val detail;
 	const struct pal_attr *attr; /* NULL: not attributed */
 };
 
 /* The line, without a newline; caller frees *out. */
 int pal_violation_json(const struct pal_violation *v, char **out, size_t *len, pal_error *err);
 
+/* Frees A's strings (not A itself) and zeroes A; NULL is fine. */
 void pal_attr_free(struct pal_attr *a);
 
 #endif
