@@ -1389,6 +1389,25 @@ static int event_detail(yajl_gen g, const struct pal_bpf_event *ev)
 	}
 }
 
+int pal_bpf_event_detail_json(const struct pal_bpf_event *ev, char **out, pal_error *err)
+{
+	_cleanup_yajl_gen_ yajl_gen g = yajl_gen_alloc(NULL);
+	const unsigned char *buf;
+	size_t len;
+
+	if (!g)
+		return pal_err(err, ENOMEM, "event JSON");
+	yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+	if (yajl_gen_map_open(g) != yajl_gen_status_ok || event_detail(g, ev) < 0 ||
+	    yajl_gen_map_close(g) != yajl_gen_status_ok ||
+	    yajl_gen_get_buf(g, &buf, &len) != yajl_gen_status_ok)
+		return pal_err(err, EINVAL, "formatting a BPF event's detail as JSON");
+	*out = strndup((const char *)buf, len);
+	if (!*out)
+		return pal_err(err, ENOMEM, "event JSON");
+	return 0;
+}
+
 int pal_bpf_event_json(const struct pal_bpf_event *ev, char **out, pal_error *err)
 {
 	_cleanup_yajl_gen_ yajl_gen g = yajl_gen_alloc(NULL);

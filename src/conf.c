@@ -281,6 +281,67 @@ static int set_selection(struct pal_conf *conf, const struct cctx *c, yajl_val v
 	return 0;
 }
 
+/* "monitor": {"log": PATH, "log_max_bytes": N, "log_keep": N,
+ *             "syslog": BOOL, "metrics": PATH, "autostart": "start"|"refuse"|"off"} */
+static int set_monitor(struct pal_conf *conf, const struct cctx *c, yajl_val v)
+{
+	struct pal_json_step at[2] = {{.key = "monitor"}};
+	struct pal_monitor_conf *m = &conf->monitor;
+
+	if (!YAJL_IS_OBJECT(v))
+		return cfail(c, at, 1, "value of monitor must be an object");
+	for (size_t i = 0; i < v->u.object.len; i++) {
+		const char *key = v->u.object.keys[i];
+		yajl_val x = v->u.object.values[i];
+		uint64_t n;
+
+		at[1].key = key;
+		if (!strcmp(key, "log") || !strcmp(key, "metrics")) {
+			char **dst = !strcmp(key, "log") ? &m->log : &m->metrics;
+
+			if (!YAJL_IS_STRING(x) || x->u.string[0] != '/')
+				return cfail(c, at, 2, "value of monitor.%s must be an absolute path",
+					     key);
+			free(*dst);
+			*dst = NULL;
+			if (dup_string(c, x->u.string, dst) < 0)
+				return -1;
+		} else if (!strcmp(key, "log_max_bytes") || !strcmp(key, "log_keep")) {
+			bool bytes = !strcmp(key, "log_max_bytes");
+
+			if (!pal_json_u64(x, &n) || (bytes ? n < 4096 : n > 100))
+				return cfail(c, at, 2, "value of monitor.%s must be %s", key,
+					     bytes ? "a byte count of at least 4096"
+						   : "a number of files from 0 to 100");
+			if (bytes)
+				m->log_max_bytes = n;
+			else
+				m->log_keep = (unsigned)n;
+		} else if (!strcmp(key, "syslog")) {
+			if (!YAJL_IS_TRUE(x) && !YAJL_IS_FALSE(x))
+				return cfail(c, at, 2, "value of monitor.syslog must be true or false");
+			m->syslog = YAJL_IS_TRUE(x);
+		} else if (!strcmp(key, "autostart")) {
+			static const char *const values[] = {"start", "refuse", "off"};
+			bool found = false;
+
+			for (size_t k = 0; k < 3 && YAJL_IS_STRING(x) && !found; k++)
+				if (!strcmp(x->u.string, values[k])) {
+					m->autostart = (enum pal_autostart)k;
+					found = true;
+				}
+			if (!found)
+				return cfail(c, at, 2,
+					     "value of monitor.autostart must be \"start\", \"refuse\" "
+					     "or \"off\"");
+		} else {
+			_cleanup_free_ char *e = pal_escape(key, 64);
+			return cfail(c, at, 2, "unknown key monitor.%s", e ? e : "?");
+		}
+	}
+	return 0;
+}
+
 static int conf_parse(struct pal_conf *conf, const char *path, const char *buf, size_t len,
                       pal_error *err)
 {
@@ -309,6 +370,8 @@ static int conf_parse(struct pal_conf *conf, const char *path, const char *buf, 
 				r = dup_string(&c, v->u.string, &conf->default_profile);
 		} else if (!strcmp(key, "selection")) {
 			r = set_selection(conf, &c, v);
+		} else if (!strcmp(key, "monitor")) {
+			r = set_monitor(conf, &c, v);
 		} else {
 			_cleanup_free_ char *e = pal_escape(key, 64);
 			r = cfail(&c, at, 1, "unknown key %s", e ? e : "?");
@@ -328,9 +391,14 @@ static int set_defaults(struct pal_conf *conf, pal_error *err)
 	conf->runtime = strdup(PAL_DEFAULT_RUNTIME);
 	conf->state_dir = strdup(PAL_DEFAULT_STATE_DIR);
 	conf->bpf_dir = strdup(PAL_DEFAULT_BPF_DIR);
+	conf->monitor.log = strdup(PAL_DEFAULT_VIOLATIONS_LOG);
+	conf->monitor.log_max_bytes = PAL_DEFAULT_LOG_MAX_BYTES;
+	conf->monitor.log_keep = PAL_DEFAULT_LOG_KEEP;
+	conf->monitor.autostart = PAL_AUTOSTART_START;
 	conf->default_profile = strdup(PAL_DEFAULT_PROFILE);
 	conf->profile_dirs = calloc(n, sizeof(char *));
-	if (!conf->runtime || !conf->state_dir || !conf->bpf_dir || !conf->default_profile || !conf->profile_dirs)
+	if (!conf->runtime || !conf->state_dir || !conf->bpf_dir || !conf->monitor.log ||
+	    !conf->default_profile || !conf->profile_dirs)
 		return pal_err(err, ENOMEM, "configuration");
 	for (size_t i = 0; i < n; i++) {
 		conf->profile_dirs[i] = strdup(pal_default_profile_dirs[i]);
@@ -374,6 +442,8 @@ void pal_conf_free(struct pal_conf *conf)
 	free(conf->runtime);
 	free(conf->state_dir);
 	free(conf->bpf_dir);
+	free(conf->monitor.log);
+	free(conf->monitor.metrics);
 	free_strv(conf->profile_dirs, conf->n_profile_dirs);
 	free(conf->default_profile);
 	for (size_t i = 0; i < conf->n_rules; i++)

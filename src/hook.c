@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "palisade/attribute.h"
 #include "palisade/bpf.h"
 #include "palisade/bpf_policy.h"
 #include "palisade/cgroup.h"
@@ -18,8 +19,10 @@
 #include "palisade/hook.h"
 #include "palisade/id.h"
 #include "palisade/json.h"
+#include "palisade/sink.h"
 #include "palisade/state.h"
 #include "palisade/util.h"
+#include "palisade/violation.h"
 
 #define STATE_MAX (1u << 20)
 
@@ -202,6 +205,52 @@ int pal_hook_prepare(const struct pal_conf *conf, const char *profile,
 	return 0;
 }
 
+/* The count of events the kernel held back for the container goes with
+ * its registration: say it in the violations log first (a monitor reports
+ * it only once a second), as a cumulative total like the monitor's own
+ * drop lines, so that nothing is dropped silently. */
+static void final_drops(const struct pal_conf *conf, uint64_t cgid, yajl_val rec)
+{
+	struct pal_bpf_cstate cs;
+	struct pal_attr attr = {0};
+	struct pal_sink *sink = NULL;
+	struct timespec now;
+	char num[24];
+	pal_error e = {0};
+	_cleanup_yajl_val_ yajl_val detail = pal_json_new_object();
+	struct pal_sink_opts o = {
+	    .path = conf->monitor.log,
+	    .max_bytes = conf->monitor.log_max_bytes,
+	    .keep = conf->monitor.log_keep,
+	    .syslog = conf->monitor.syslog,
+	};
+	struct pal_violation v = {
+	    .source = "bpf",
+	    .cgroup_id = cgid,
+	    .hook = "monitor",
+	    .rule = "drops",
+	    .verdict = "dropped",
+	};
+
+	if (!detail || pal_bpf_lookup(conf->bpf_dir, cgid, NULL, &cs, &e) < 0 || !cs.suppressed)
+		return;
+	snprintf(num, sizeof(num), "%llu", (unsigned long long)cs.suppressed);
+	clock_gettime(CLOCK_REALTIME, &now);
+	v.time_ns = (uint64_t)now.tv_sec * 1000000000ull + (uint64_t)now.tv_nsec;
+	if (pal_json_set(detail, "reason", pal_json_new_string("rate_limited"), &e) < 0 ||
+	    pal_json_set(detail, "total", pal_json_new_number(num), &e) < 0 ||
+	    pal_json_set(detail, "final", pal_json_new_bool(true), &e) < 0)
+		return;
+	v.detail = detail;
+	if (pal_attr_from_record(rec, &attr, &e) == 0)
+		v.attr = &attr;
+	if (pal_sink_open(&o, &sink, &e) == 0) {
+		(void)pal_sink_violation(sink, &v, &e);
+		pal_sink_close(sink);
+	}
+	pal_attr_free(&attr);
+}
+
 /* runc destroyed the container (its cgroup is gone): unregister its
  * policy, drop its cgroup index entry and its record. */
 static int poststop(const struct pal_conf *conf, const char *root, pal_error *err)
@@ -219,6 +268,7 @@ static int poststop(const struct pal_conf *conf, const char *root, pal_error *er
 		return 0;
 	}
 	if (pal_json_u64(pal_json_get(rec, "cgroupId"), &cgid)) {
+		final_drops(conf, cgid, rec);
 		if (pal_bpf_unregister(conf->bpf_dir, cgid, err) < 0 ||
 		    pal_state_cgroup_remove(conf, cgid, err) < 0)
 			return pal_err_prefix(err, "container %s", id);

@@ -34,6 +34,7 @@
 #include "palisade/exec_guard.h"
 #include "palisade/features.h"
 #include "palisade/hook.h"
+#include "palisade/monitor.h"
 #include "palisade/id.h"
 #include "palisade/json.h"
 #include "palisade/log.h"
@@ -167,6 +168,10 @@ static int do_create(const struct pal_conf *conf, const struct pal_cli *cli,
 	if (pal_state_save(conf, root, id, bundle, spec.root, bpf, err) < 0)
 		goto out;
 	(void)pal_state_sweep(conf, root, err); /* housekeeping, never fatal */
+	pal_err_clear(err);
+	/* violations must have somewhere to go (monitor.autostart) */
+	if (pal_monitor_ensure(conf, err) < 0)
+		goto out;
 	r = pal_runtime_exec(conf, argv, err);
 out:
 	pal_report_free(&report);
@@ -255,6 +260,10 @@ int main(int argc, char **argv)
 	/* Palisade's own commands never run the backend; every other path does */
 	if (cli.cmd == PAL_CMD_UNKNOWN && parsed == 0 && !strcmp(cli.cmd_word, "hook")) {
 		status = pal_hook_main(&conf, argc - cli.cmd_index, argv + cli.cmd_index, &err);
+		goto own;
+	}
+	if (cli.cmd == PAL_CMD_UNKNOWN && parsed == 0 && !strcmp(cli.cmd_word, "monitor")) {
+		status = pal_monitor_main(&conf, argc - cli.cmd_index, argv + cli.cmd_index, &err);
 		goto own;
 	}
 	if (cli.cmd == PAL_CMD_UNKNOWN && parsed == 0 && !strcmp(cli.cmd_word, "bpf")) {

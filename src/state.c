@@ -123,6 +123,17 @@ static int open_record_dir(const struct pal_conf *conf, const char *root, bool c
 	return fd;
 }
 
+/* The first of annotations A and B that is a string, or NULL. */
+static yajl_val first_annotation(yajl_val spec, const char *a, const char *b)
+{
+	yajl_val ann = pal_json_get(spec, "annotations");
+	yajl_val v = pal_json_get(ann, a);
+
+	if (!YAJL_IS_STRING(v))
+		v = pal_json_get(ann, b);
+	return YAJL_IS_STRING(v) ? v : NULL;
+}
+
 int pal_state_save(const struct pal_conf *conf, const char *root, const char *id,
 		   const char *bundle, yajl_val spec, yajl_val bpf, pal_error *err)
 {
@@ -132,6 +143,13 @@ int pal_state_save(const struct pal_conf *conf, const char *root, const char *id
 	yajl_val process = pal_json_get(spec, "process");
 	yajl_val profile = pal_json_getp(spec, "annotations", "io.palisade.applied.profile", NULL);
 	yajl_val mode = pal_json_getp(spec, "annotations", "io.palisade.applied.mode", NULL);
+	/* Kubernetes names as containerd's CRI and CRI-O write them */
+	yajl_val pod = first_annotation(spec, "io.kubernetes.cri.sandbox-name",
+					"io.kubernetes.pod.name");
+	yajl_val ns = first_annotation(spec, "io.kubernetes.cri.sandbox-namespace",
+				       "io.kubernetes.pod.namespace");
+	yajl_val cname = first_annotation(spec, "io.kubernetes.cri.container-name",
+					  "io.kubernetes.container.name");
 	char created[32];
 	size_t len;
 
@@ -146,6 +164,9 @@ int pal_state_save(const struct pal_conf *conf, const char *root, const char *id
 	    (YAJL_IS_STRING(profile) &&
 	     pal_json_set(rec, "profile", pal_json_dup(profile), err) < 0) ||
 	    (YAJL_IS_STRING(mode) && pal_json_set(rec, "mode", pal_json_dup(mode), err) < 0) ||
+	    (pod && pal_json_set(rec, "pod", pal_json_dup(pod), err) < 0) ||
+	    (ns && pal_json_set(rec, "namespace", pal_json_dup(ns), err) < 0) ||
+	    (cname && pal_json_set(rec, "name", pal_json_dup(cname), err) < 0) ||
 	    (bpf && pal_json_set(rec, "bpf", pal_json_dup(bpf), err) < 0))
 		return pal_err(err, ENOMEM, "state record for %s", id);
 	if (pal_json_serialize(rec, false, &text, &len, err) < 0)

@@ -108,6 +108,9 @@ const char *pal_bpf_verdict_name(unsigned verdict);
  * from the container escaped.  Caller frees *out. */
 int pal_bpf_event_json(const struct pal_bpf_event *ev, char **out, pal_error *err);
 
+/* Only the event's detail ("path", "address"...), as one JSON object. */
+int pal_bpf_event_detail_json(const struct pal_bpf_event *ev, char **out, pal_error *err);
+
 /* `palisade bpf status|load|events|lookup|sweep|unload` (src/bpf_cmd.c),
  * ARGV[0] "bpf".  Returns the exit status, or -1 with *err filled. */
 struct pal_conf;

@@ -10,6 +10,14 @@
  *     "runtime": "/usr/sbin/runc",      backend, absolute, never $PATH
  *     "state_dir": "/run/palisade",     per-container records
  *     "bpf_dir": "/sys/fs/bpf/palisade", BPF pins (on a bpffs mount)
+ *     "monitor": {                      `palisade monitor` (monitor.h)
+ *       "log": "/var/log/palisade/violations.log",  JSON lines
+ *       "log_max_bytes": 10485760, "log_keep": 5,   size-based rotation
+ *       "syslog": false,                each line to syslog too
+ *       "metrics": "/path/palisade.prom", Prometheus text file (default:
+ *                                       STATE_DIR/metrics.prom)
+ *       "autostart": "start"            what create does when no monitor
+ *     },                                runs: "start" it, "refuse", "off"
  *     "profile_dirs": ["/etc/palisade/profiles", PAL_DATADIR "/profiles"],
  *                                       searched in order, first NAME.json wins
  *     "default_profile": "default",     when nothing else selects one
@@ -34,6 +42,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "palisade/error.h"
 
@@ -41,6 +50,9 @@
 #define PAL_CONF_MAX_SIZE (1u << 20)
 #define PAL_DEFAULT_STATE_DIR "/run/palisade"
 #define PAL_DEFAULT_BPF_DIR "/sys/fs/bpf/palisade"
+#define PAL_DEFAULT_VIOLATIONS_LOG "/var/log/palisade/violations.log"
+#define PAL_DEFAULT_LOG_MAX_BYTES (10u << 20)
+#define PAL_DEFAULT_LOG_KEEP 5
 #define PAL_DEFAULT_PROFILE "default"
 #define PAL_ETC_PROFILE_DIR "/etc/palisade/profiles"
 
@@ -56,11 +68,27 @@ struct pal_selection_rule {
 	char *mode;    /* "enforce", "audit" or NULL (the profile's own) */
 };
 
+enum pal_autostart {
+	PAL_AUTOSTART_START = 0,
+	PAL_AUTOSTART_REFUSE,
+	PAL_AUTOSTART_OFF,
+};
+
+struct pal_monitor_conf {
+	char *log;      /* absolute */
+	uint64_t log_max_bytes;
+	unsigned log_keep;
+	bool syslog;
+	char *metrics;  /* absolute, NULL: STATE_DIR/metrics.prom */
+	enum pal_autostart autostart;
+};
+
 struct pal_conf {
 	char *path;      /* file read, or NULL when defaults were used */
 	char *runtime;   /* absolute path of the backend */
 	char *state_dir; /* absolute */
 	char *bpf_dir;   /* absolute: BPF pins (bpf.h) */
+	struct pal_monitor_conf monitor;
 	/* Absolute, normalised.  A struct filled by hand may leave these zero:
 	 * the profile loader then uses the defaults above. */
 	char **profile_dirs;

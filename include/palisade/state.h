@@ -33,7 +33,9 @@ int pal_state_root(const struct pal_cli *cli, char **root, pal_error *err);
 bool pal_state_backend_has(const char *root, const char *id);
 
 /* The record: id, root, bundle, created, the spec's process, the applied
- * profile and mode (annotations), and BPF (the compiled policy, bpf_policy.h
+ * profile and mode (annotations), the Kubernetes pod, namespace and
+ * container name when the annotations of containerd's CRI or CRI-O carry
+ * them (pod, namespace, name), and BPF (the compiled policy, bpf_policy.h
  * JSON form) when not NULL. */
 int pal_state_save(const struct pal_conf *conf, const char *root, const char *id,
 		   const char *bundle, yajl_val spec, yajl_val bpf, pal_error *err);

@@ -294,7 +294,9 @@ write_conf() {
 		--arg sp "$(cd "${PAL_PROFILES:-$(dirname "${BASH_SOURCE[0]}")/../../profiles}" && pwd -P)" \
 		--arg dp "${PAL_DEFAULT_PROFILE:-passthrough}" \
 		--arg bd "$T/bpffs/palisade" \
-		'{runtime: $rt, state_dir: $sd, bpf_dir: $bd, profile_dirs: [$pd, $sp], default_profile: $dp}' \
+		--arg ml "$T/violations.log" --arg mm "$T/metrics.prom" \
+		'{runtime: $rt, state_dir: $sd, bpf_dir: $bd, profile_dirs: [$pd, $sp], default_profile: $dp,
+		  monitor: {autostart: "off", log: $ml, metrics: $mm}}' \
 		>"$T/palisade.json"
 	PALISADE_CONFIG=$T/palisade.json
 	export PALISADE_CONFIG

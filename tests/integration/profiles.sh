@@ -31,7 +31,8 @@ P=q$TAG
 write_profiles_conf() {
 	jq -n --arg rt "$RUNC" --arg sd "$T/state" --arg pd "$PAL_PROFILES" --arg dp "$1" \
 		--arg bd "$T/bpffs/palisade" \
-		'{runtime: $rt, state_dir: $sd, bpf_dir: $bd, profile_dirs: [$pd], default_profile: $dp}' \
+		'{runtime: $rt, state_dir: $sd, bpf_dir: $bd, profile_dirs: [$pd], default_profile: $dp,
+		  monitor: {autostart: "off"}}' \
 		>"$T/palisade.json" || bail_out "cannot write $T/palisade.json"
 	PALISADE_CONFIG=$T/palisade.json
 	export PALISADE_CONFIG

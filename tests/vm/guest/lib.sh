@@ -98,7 +98,8 @@ skip() {
 # ------------------------------------------------------------------ set-up
 
 # palvm_conf: Palisade's configuration, the test profiles' directory and a
-# "passthrough" profile that constrains nothing (as tests/integration).
+# "passthrough" profile that constrains nothing (as tests/integration).  No
+# monitor is started: the cases read the ring buffer themselves.
 palvm_conf() {
 	mkdir -p /palvm/profiles /run/palisade "$PROOT" "$PALVM_WORK"
 	[ -f /palvm/profiles/passthrough.json ] ||
@@ -108,7 +109,8 @@ palvm_conf() {
 		jq -n '{runtime: "/usr/sbin/runc", state_dir: "/run/palisade",
 		        bpf_dir: "/sys/fs/bpf/palisade",
 		        profile_dirs: ["/palvm/profiles", "/usr/share/palisade/profiles"],
-		        default_profile: "passthrough"}' >"$PALISADE_CONFIG"
+		        default_profile: "passthrough",
+		        monitor: {autostart: "off"}}' >"$PALISADE_CONFIG"
 }
 
 # pal ARGS...: palisade on the shared runc root, with a time limit.
