@@ -47,7 +47,7 @@ demo() {
 	local pal=$top/_build/release/palisade t rc
 	t=$(mktemp -d /tmp/palisade-demo.XXXXXX)
 	# shellcheck disable=SC2064
-	trap "runc --root '$t/root' delete --force palisade-demo >/dev/null 2>&1 || true; umount -l '$t/bpffs' 2>/dev/null; rm -rf '$t'" EXIT
+	trap "runc --root '$t/root' delete --force palisade-demo >/dev/null 2>&1 || true; kill \$(cat '$t/state/monitor.pid' 2>/dev/null) 2>/dev/null; umount -l '$t/bpffs' 2>/dev/null; rm -rf '$t'" EXIT
 	mkdir -p "$t/bundle/rootfs/bin" "$t/bundle/rootfs/tmp" "$t/state" "$t/bpffs"
 	# BPF pins on a bpffs of the demo's own (gone with it); a host mounts
 	# one at /sys/fs/bpf, Palisade's default bpf_dir is under it
@@ -60,8 +60,11 @@ demo() {
 	    .process.args = ["sh", "-c", "id; grep -E \"^(CapEff|NoNewPrivs|Seccomp):\" /proc/self/status; touch /x 2>/dev/null || echo \"blocked: write to the root filesystem (read-only)\"; unshare -U true 2>/dev/null || echo \"blocked: unshare(CLONE_NEWUSER) (seccomp: EPERM)\"; nc -w 1 169.254.169.254 80 </dev/null 2>&1 | head -n 1 | sed \"s/^/cloud metadata address: /\""]' \
 		"$t/bundle/config.json" >"$t/c.json" && mv "$t/c.json" "$t/bundle/config.json"
 	cp "$t/bundle/config.json" "$t/original.json"
+	# the monitor (started by create: monitor.autostart) logs to the demo's dir
 	jq -n --arg s "$t/state" --arg p "$top/profiles" --arg b "$t/bpffs/palisade" \
-		'{runtime: "/usr/sbin/runc", state_dir: $s, bpf_dir: $b, profile_dirs: [$p], default_profile: "restricted"}' \
+		--arg l "$t/violations.log" \
+		'{runtime: "/usr/sbin/runc", state_dir: $s, bpf_dir: $b, profile_dirs: [$p], default_profile: "restricted",
+		  monitor: {autostart: "start", log: $l}}' \
 		>"$t/palisade.conf"
 	export PALISADE_CONFIG=$t/palisade.conf
 
@@ -70,8 +73,10 @@ demo() {
 	echo "== under palisade, profile \"restricted\" (Pod Security Standards restricted + Palisade hardening):"
 	"$pal" --root "$t/root" --log "$t/runc-log.json" --log-format json run --bundle "$t/bundle" palisade-demo
 	echo "== exit code: $?"
-	echo "== what the kernel's BPF hooks denied, as events naming the container's cgroup:"
-	"$pal" bpf events --timeout 300
+	echo "== what the kernel denied, as the monitor logged it (palisade events; JSON lines in $t/violations.log):"
+	sleep 0.5
+	"$pal" events --file "$t/violations.log"
+	tail -n 1 "$t/violations.log"
 	echo "== and in --log (this host cannot run BPF LSM: the rules only it enforces are named):"
 	jq -r 'select(.msg | test("BPF LSM")) | .msg' "$t/runc-log.json" | head -n 1
 	echo "== what Palisade changed in config.json (palisade check on the original):"
