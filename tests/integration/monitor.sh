@@ -88,6 +88,18 @@ for _ in $(seq 30); do grep -q "m$TAG" "$PROM" 2>/dev/null && break; sleep 0.1; 
 is "$(grep "container=\"m$TAG\"" "$PROM" | grep -c 'verdict="deny"')|$(grep "container=\"m$TAG\"" "$PROM" | awk '{ s += $NF } END { print s }')" \
 	"2|2" "the metrics file counts what the log holds"
 
+# ------------------------------------------------------------ Kubernetes names
+# as containerd's CRI writes them into the spec; CRI-O's keys are the others
+probe_bundle "$T/b5" 'probe connect udp 127.0.0.2 9'
+spec_edit "$T/b5" '.annotations += {"io.kubernetes.cri.sandbox-name": "web-1",
+	"io.kubernetes.cri.sandbox-namespace": "shop", "io.kubernetes.cri.container-name": "nginx"}'
+pal run -b "$T/b5" "p$TAG" >/dev/null 2>&1
+for _ in $(seq 40); do [ -n "$(lines "p$TAG")" ] && break; sleep 0.05; done
+is "$(lines "p$TAG" | jq -r '"\(.container.namespace)/\(.container.pod)/\(.container.name)"')" \
+	"shop/web-1/nginx" "lines carry the pod, namespace and container names from the spec"
+like "$(grep "container=\"p$TAG\"" "$PROM" 2>/dev/null; sleep 1.2; grep "container=\"p$TAG\"" "$PROM")" \
+	'namespace="shop".*pod="web-1"|pod="web-1".*namespace="shop"' "... and so do the metrics"
+
 # ------------------------------------------------------------ burst, kill -9, restart
 # 400 denied connects in a tight loop: the kernel sends 100 a second and
 # counts the rest; the monitor is killed in the middle and restarted.
