@@ -117,7 +117,8 @@ cp "$PALISADE" "$R/usr/sbin/palisade" &&
 	cp "$PAL_PROBE" "$R/usr/bin/probe" &&
 	cp -r "$PAL_PROFILES" "$R/usr/share/palisade/profiles" &&
 	cp "$here/systemd/init" "$R/init" &&
-	cp "$here/systemd/palvm.target" "$here/systemd/palvm.service" "$R/etc/systemd/system/" &&
+	cp "$here/systemd/palvm.target" "$here/systemd/palvm.service" \
+		"$here/../../contrib/systemd/palisade-monitor.service" "$R/etc/systemd/system/" &&
 	cp "$here/systemd/run" "$R/palvm/run" &&
 	cp "$here/guest/lib.sh" "$R/palvm/lib.sh" &&
 	cp "$here"/systemd/cases/*.sh "$R/palvm/cases/" &&
