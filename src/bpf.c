@@ -833,6 +833,7 @@ static int do_register(const char *pin_root, const char *cgdir, int cgroup_fd, u
 	pol.flags = 0; /* pending: the init's exec arms it (bpf_abi.h) */
 	pol.init_tgid = init_tgid;
 	pol.root_kuid = ps->root_kuid;
+	pol.rate_per_sec = ps->rate_per_sec; /* 0: the BPF side's default */
 	for (size_t i = 0; i < PAL_BPF_RULE_MAX && i < sizeof(pol.action); i++)
 		pol.action[i] = ps->action[i];
 	r = bpf_map_update_elem(policy_fd, &cgid, &pol, BPF_NOEXIST);

@@ -16,7 +16,11 @@
  * - which host uid is root in the container (root_kuid), from the user
  *   namespace mappings, and whether "setuidRoot" can mean anything there;
  * - whether BPF LSM is required: the profile's "lsm", by default
- *   "required" as soon as any rule is on.
+ *   "required" as soon as any rule is on;
+ * - how many events a second the kernel reports for the container
+ *   ("eventsPerSecond", always explicit in the result and the record, so
+ *   that a change of the built-in default never changes a running
+ *   container's record).
  *
  * The JSON record is read back by the createRuntime hook from the state
  * directory.  That file is root's, but it crosses a process boundary and
@@ -349,6 +353,20 @@ static int cidr_text(const struct pal_bpf_cidr *c, char *buf, size_t size)
 	return r < 0 || (size_t)r >= size ? -1 : 0;
 }
 
+/* "eventsPerSecond": an integer from 1 to PAL_BPF_RATE_MAX.  0 is refused
+ * rather than read as "no limit": the ring buffer is shared by every
+ * container, and one that may fill it hides the others' events. */
+static int parse_rate(yajl_val v, const char *what, uint32_t *out, pal_error *err)
+{
+	uint64_t n;
+
+	if (!pal_json_u64(v, &n) || n < 1 || n > PAL_BPF_RATE_MAX)
+		return pal_err_code(err, EINVAL, "%s: must be an integer from 1 to %d", what,
+		                    PAL_BPF_RATE_MAX);
+	*out = (uint32_t)n;
+	return 0;
+}
+
 /* ------------------------------------------------------------ build */
 
 /* The host uid that is uid 0 in the container: 0 without a user
@@ -412,10 +430,11 @@ int pal_bpf_policy_build(const struct pal_profile *p, enum pal_mode mode, yajl_v
                          struct pal_bpf_policy_spec *ps, pal_error *err)
 {
 	struct pal_bpf_policy_spec np = {0};
-	yajl_val sec = pal_profile_get(p, "bpf", NULL), lsm;
+	yajl_val sec = pal_profile_get(p, "bpf", NULL), lsm, rate;
 	uint64_t uid;
 	int r = 0;
 
+	np.rate_per_sec = PAL_BPF_RATE_DEFAULT;
 	*ps = np;
 	if (!sec)
 		return 0;
@@ -460,6 +479,9 @@ int pal_bpf_policy_build(const struct pal_profile *p, enum pal_mode mode, yajl_v
 	    (!YAJL_IS_STRING(lsm) ||
 	     (strcmp(lsm->u.string, "required") != 0 && strcmp(lsm->u.string, "optional") != 0)))
 		r = pal_err_code(err, EINVAL, "bpf.lsm: must be \"required\" or \"optional\"");
+	rate = pal_json_get(sec, "eventsPerSecond");
+	if (r == 0 && rate)
+		r = parse_rate(rate, "bpf.eventsPerSecond", &np.rate_per_sec, err);
 	if (r < 0) {
 		pal_bpf_policy_free(&np);
 		return pal_err_prefix(err, "profile \"%s\"", p->name);
@@ -557,7 +579,7 @@ int pal_bpf_policy_to_json(const struct pal_bpf_policy_spec *ps, yajl_val *out, 
 {
 	_cleanup_yajl_val_ yajl_val rec = pal_json_new_object();
 	yajl_val actions, cidrs;
-	char num[16];
+	char num[16], rate[16];
 
 	*out = NULL;
 	if (!rec)
@@ -571,10 +593,13 @@ int pal_bpf_policy_to_json(const struct pal_bpf_policy_spec *ps, yajl_val *out, 
 		                 pal_json_new_string(action_name(rule, ps->action[rule])), err) < 0)
 			return pal_err_prefix(err, "BPF policy record");
 	snprintf(num, sizeof(num), "%u", (unsigned)ps->root_kuid);
+	snprintf(rate, sizeof(rate), "%u",
+	         (unsigned)(ps->rate_per_sec ? ps->rate_per_sec : PAL_BPF_RATE_DEFAULT));
 	if (pal_json_set(rec, "lsm",
 	                 pal_json_new_string(ps->lsm_required ? "required" : "optional"),
 	                 err) < 0 ||
 	    pal_json_set(rec, "rootKuid", pal_json_new_number(num), err) < 0 ||
+	    pal_json_set(rec, "eventsPerSecond", pal_json_new_number(rate), err) < 0 ||
 	    pal_json_set(rec, "execDeny", strings_json(ps->exec_deny, ps->n_exec_deny), err) < 0 ||
 	    pal_json_set(rec, "openDeny", strings_json(ps->open_deny, ps->n_open_deny), err) < 0 ||
 	    pal_json_set(rec, "writeDeny", strings_json(ps->write_deny, ps->n_write_deny), err) <
@@ -595,7 +620,8 @@ int pal_bpf_policy_to_json(const struct pal_bpf_policy_spec *ps, yajl_val *out, 
 }
 
 static const char *const record_keys[] = {
-    "actions", "lsm", "rootKuid", "execDeny", "openDeny", "writeDeny", "denyCidrs", NULL,
+    "actions",   "lsm",       "rootKuid", "eventsPerSecond", "execDeny", "openDeny",
+    "writeDeny", "denyCidrs", NULL,
 };
 
 /* Every key of OBJ in KEYS and every key of KEYS in OBJ. */
@@ -652,6 +678,9 @@ int pal_bpf_policy_from_json(yajl_val in, struct pal_bpf_policy_spec *ps, pal_er
 	if (r == 0 && (!pal_json_u64(pal_json_get(in, "rootKuid"), &kuid) || kuid > UINT32_MAX))
 		r = pal_err_code(err, EINVAL,
 		                 "BPF policy record: rootKuid: must be an unsigned 32-bit integer");
+	if (r == 0)
+		r = parse_rate(pal_json_get(in, "eventsPerSecond"),
+		               "BPF policy record: eventsPerSecond", &np.rate_per_sec, err);
 	if (r == 0)
 		r = parse_paths(pal_json_get(in, "execDeny"), "BPF policy record: execDeny",
 		                &np.exec_deny, &np.n_exec_deny, err);

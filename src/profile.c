@@ -1085,6 +1085,18 @@ static int check_bpf_lsm(struct vctx *v, yajl_val val)
 	return check_enum(v, val, values, "is not \"required\" or \"optional\"");
 }
 
+/* Events a second the kernel reports for a container (bpf_policy.h). */
+static int check_bpf_rate(struct vctx *v, yajl_val val)
+{
+	uint64_t n = 0;
+
+	if (check_uint(v, val, PAL_BPF_RATE_MAX, &n) < 0)
+		return -1;
+	if (n < 1)
+		return vfail(v, true, "must be at least 1");
+	return 0;
+}
+
 /* Each list becomes trie entries per container: bounded. */
 static int check_bpf_list(struct vctx *v, yajl_val val, int (*elem)(struct vctx *, const char *))
 {
@@ -1176,6 +1188,7 @@ static const struct member bpf_members[] = {
     {"setuidRoot", check_bpf_action},
     {"capabilities", check_bpf_log},
     {"sysctlWrite", check_bpf_action},
+    {"eventsPerSecond", check_bpf_rate},
     {NULL, NULL},
 };
 

@@ -19,7 +19,11 @@
  *     "mount": "deny", "ptrace": "deny", "rawSockets": "deny",
  *     "connect": {"action": "deny", "denyCidrs": ["169.254.169.254/32"]},
  *     "moduleRequest": "deny", "bpf": "deny", "setuidRoot": "deny",
- *     "capabilities": "log", "sysctlWrite": "deny"
+ *     "capabilities": "log", "sysctlWrite": "deny",
+ *     "eventsPerSecond": 100            events a second the kernel reports
+ *                                       per container (1..PAL_BPF_RATE_MAX,
+ *                                       default PAL_BPF_RATE_DEFAULT); the
+ *                                       rest are counted, not sent
  *   }
  * In audit mode every "deny" becomes "audit".  "setuidRoot" applies only
  * when the container's process.user.uid is not 0 (otherwise it is off).
@@ -40,6 +44,10 @@
  * deny, denyWrite, denyCidrs): trie entries are per container. */
 #define PAL_BPF_LIST_MAX 64
 
+/* The most events a second a profile may let one container report: past
+ * this the ring buffer, not the rate, is what limits (bpf_abi.h). */
+#define PAL_BPF_RATE_MAX 1000000
+
 struct pal_bpf_cidr {
 	int family;        /* AF_INET or AF_INET6 */
 	uint8_t addr[16];  /* network order; host bits zeroed */
@@ -50,6 +58,7 @@ struct pal_bpf_policy_spec {
 	uint8_t action[PAL_BPF_RULE_MAX]; /* enum pal_bpf_action */
 	bool lsm_required;
 	uint32_t root_kuid; /* host uid of container uid 0 (uidMappings) */
+	uint32_t rate_per_sec; /* "eventsPerSecond"; 0: PAL_BPF_RATE_DEFAULT */
 	char **exec_deny;   /* normalised absolute paths */
 	size_t n_exec_deny;
 	char **open_deny;

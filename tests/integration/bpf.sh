@@ -36,7 +36,8 @@ cat >"$T/profiles/cg.json" <<'EOF'
 		"rawSockets": "deny",
 		"connect": {"action": "deny", "denyCidrs": ["127.0.0.2/32", "127.0.0.4/32", "fd00::/8"]},
 		"sysctlWrite": "deny",
-		"mount": "deny"
+		"mount": "deny",
+		"eventsPerSecond": 2500
 	}
 }
 EOF
@@ -124,6 +125,7 @@ lk=$(pal_raw bpf lookup "$cg2")
 is "$(jq -r .init_tgid <<<"$lk")|$(jq -r .armed <<<"$lk")" \
 	"$("$RUNC" --root "$T/root" state "c$TAG" | jq -r .pid)|false" \
 	"registered pending, exempting only the container's init (the state's pid)"
+is "$(jq -r .rate_per_sec <<<"$lk")" 2500 "the profile's eventsPerSecond is the kernel's rate"
 ok "the cgroup index names the container" grep -q "\"c$TAG\"" "$T/state/cgroups/$cg2.json"
 ok "before start, nothing ran: no event yet" test -z "$(events)"
 pal start "c$TAG"

@@ -796,6 +796,7 @@ static void register_enforce(void **state)
 	ensure_loaded();
 
 	ps = policy();
+	ps.rate_per_sec = 4321; /* the profile's "eventsPerSecond" */
 	cg = cg_make("enforce", &rc.cgid, &rc.cg_fd);
 	rc.ps = &ps;
 	if (pal_bpf_reader_open(E.pin_root, collect, &col, &rd, &err) < 0)
@@ -818,6 +819,7 @@ static void register_enforce(void **state)
 	assert_true(pol.flags & PAL_BPF_F_ARMED);
 	assert_int_equal(pol.cgroup_id, rc.cgid);
 	assert_int_equal(pol.action[PAL_BPF_RULE_CONNECT], PAL_BPF_ACT_DENY);
+	assert_int_equal(pol.rate_per_sec, 4321);
 	assert_int_equal(cs.hits[PAL_BPF_RULE_RAW_SOCKET], 1);
 	assert_int_equal(cs.hits[PAL_BPF_RULE_CONNECT], 2);
 	assert_int_equal(cs.hits[PAL_BPF_RULE_SYSCTL_WRITE], 1);

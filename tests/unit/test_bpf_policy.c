@@ -101,6 +101,7 @@ static void build_every_rule(void **state)
 	assert_false(pal_bpf_policy_empty(&ps));
 	assert_true(ps.lsm_required); /* the default */
 	assert_int_equal(ps.root_kuid, 0);
+	assert_int_equal(ps.rate_per_sec, PAL_BPF_RATE_DEFAULT); /* explicit, not 0 */
 	assert_int_equal(ps.n_exec_deny, 2);
 	assert_string_equal(ps.exec_deny[0], "/tmp");
 	assert_string_equal(ps.exec_deny[1], "/dev/shm");
@@ -131,6 +132,16 @@ static void build_every_rule(void **state)
 	assert_true(ps.lsm_required);
 	assert_int_equal(ps.action[PAL_BPF_RULE_MOUNT], AUDIT);
 	pal_bpf_policy_free(&ps);
+
+	/* the rate as written, at both ends of its range */
+	build("{\"bpf\": {\"mount\": \"deny\", \"eventsPerSecond\": 1}}", PAL_MODE_ENFORCE,
+	      USER_SPEC, &ps);
+	assert_int_equal(ps.rate_per_sec, 1);
+	pal_bpf_policy_free(&ps);
+	build("{\"bpf\": {\"mount\": \"deny\", \"eventsPerSecond\": 1000000}}", PAL_MODE_ENFORCE,
+	      USER_SPEC, &ps);
+	assert_int_equal(ps.rate_per_sec, PAL_BPF_RATE_MAX);
+	pal_bpf_policy_free(&ps);
 }
 
 /* A tree that skipped the validator is still not trusted. */
@@ -153,6 +164,16 @@ static void build_unvalidated(void **state)
 	     "network is 10.0.0.0/8)"},
 	    {"{\"bpf\": {\"lsm\": \"maybe\"}}",
 	     "profile \"test\": bpf.lsm: must be \"required\" or \"optional\""},
+	    {"{\"bpf\": {\"eventsPerSecond\": 0}}",
+	     "profile \"test\": bpf.eventsPerSecond: must be an integer from 1 to 1000000"},
+	    {"{\"bpf\": {\"eventsPerSecond\": 1000001}}",
+	     "profile \"test\": bpf.eventsPerSecond: must be an integer from 1 to 1000000"},
+	    {"{\"bpf\": {\"eventsPerSecond\": -1}}",
+	     "profile \"test\": bpf.eventsPerSecond: must be an integer from 1 to 1000000"},
+	    {"{\"bpf\": {\"eventsPerSecond\": \"100\"}}",
+	     "profile \"test\": bpf.eventsPerSecond: must be an integer from 1 to 1000000"},
+	    {"{\"bpf\": {\"eventsPerSecond\": 100.5}}",
+	     "profile \"test\": bpf.eventsPerSecond: must be an integer from 1 to 1000000"},
 	};
 	yajl_val spec = rule_test_parse(USER_SPEC);
 	(void)state;
@@ -223,6 +244,7 @@ static void build_empty(void **state)
 			fail_msg("not empty: %s", empty[i]);
 		/* nothing on, nothing to require, nothing listed */
 		assert_false(ps.lsm_required);
+		assert_int_equal(ps.rate_per_sec, PAL_BPF_RATE_DEFAULT);
 		assert_int_equal(ps.n_exec_deny + ps.n_open_deny + ps.n_write_deny + ps.n_cidrs, 0);
 		assert_false(pal_bpf_policy_lsm_only(&ps, buf, sizeof(buf)));
 		assert_string_equal(buf, "");
@@ -348,7 +370,8 @@ static void build_extends(void **state)
 	static const char parent[] =
 	    "{\"bpf\": {\"drift\": \"deny\", \"mount\": \"deny\",\n"
 	    " \"exec\": {\"action\": \"deny\", \"denyPrefixes\": [\"/tmp\", \"/dev\"]},\n"
-	    " \"files\": {\"action\": \"deny\", \"deny\": [\"/proc/kcore\"]}}}";
+	    " \"files\": {\"action\": \"deny\", \"deny\": [\"/proc/kcore\"]},\n"
+	    " \"eventsPerSecond\": 5000}}";
 	static const char child[] =
 	    "{\"extends\": \"parent\", \"bpf\": {\"drift\": \"off\",\n"
 	    " \"exec\": {\"denyPrefixes\": [\"/var/tmp\"]}, \"files\": {\"action\": \"off\"}}}";
@@ -374,6 +397,7 @@ static void build_extends(void **state)
 	assert_string_equal(ps.exec_deny[0], "/var/tmp");
 	assert_int_equal(ps.action[PAL_BPF_RULE_FILES], OFF);
 	assert_int_equal(ps.n_open_deny, 0);
+	assert_int_equal(ps.rate_per_sec, 5000); /* the parent's, kept */
 	pal_bpf_policy_free(&ps);
 	pal_profile_free(&p);
 	yajl_tree_free(spec);
@@ -566,7 +590,8 @@ static void json_round_trip(void **state)
 	          "\"mount\":\"deny\",\"ptrace\":\"deny\",\"rawSockets\":\"deny\","
 	          "\"connect\":\"deny\",\"moduleRequest\":\"deny\",\"bpf\":\"deny\","
 	          "\"setuidRoot\":\"deny\",\"capabilities\":\"log\",\"sysctlWrite\":\"deny\"},"
-	          "\"lsm\":\"required\",\"rootKuid\":100000,\"execDeny\":[\"/tmp\",\"/dev/shm\"],"
+	          "\"lsm\":\"required\",\"rootKuid\":100000,\"eventsPerSecond\":100,"
+	          "\"execDeny\":[\"/tmp\",\"/dev/shm\"],"
 	          "\"openDeny\":[\"/proc/kcore\"],\"writeDeny\":[\"/proc/sys\","
 	          "\"/proc/sysrq-trigger\"],\"denyCidrs\":[\"169.254.169.254/32\","
 	          "\"fd00:ec2::254/128\"]}");
@@ -578,6 +603,7 @@ static void json_round_trip(void **state)
 	assert_memory_equal(back.action, ps.action, sizeof(ps.action));
 	assert_int_equal(back.lsm_required, ps.lsm_required);
 	assert_int_equal(back.root_kuid, 100000);
+	assert_int_equal(back.rate_per_sec, PAL_BPF_RATE_DEFAULT);
 	assert_int_equal(back.n_exec_deny, 2);
 	assert_string_equal(back.exec_deny[1], "/dev/shm");
 	assert_int_equal(back.n_cidrs, 2);
@@ -589,8 +615,9 @@ static void json_round_trip(void **state)
 	pal_bpf_policy_free(&back);
 	pal_bpf_policy_free(&ps);
 
-	/* audit mode, no user namespace mapping 0, lsm optional */
-	build("{\"bpf\": {\"lsm\": \"optional\", \"capabilities\": \"log\", \"ptrace\": \"deny\"}}",
+	/* audit mode, no user namespace mapping 0, lsm optional, a rate */
+	build("{\"bpf\": {\"lsm\": \"optional\", \"capabilities\": \"log\", \"ptrace\": \"deny\","
+	      " \"eventsPerSecond\": 250000}}",
 	      PAL_MODE_AUDIT, USERNS("[{\"containerID\": 1, \"hostID\": 1, \"size\": 1}]"), &ps);
 	text = to_text(&ps);
 	assert_string_equal(
@@ -598,7 +625,8 @@ static void json_round_trip(void **state)
 	          "\"mount\":\"off\",\"ptrace\":\"audit\",\"rawSockets\":\"off\","
 	          "\"connect\":\"off\",\"moduleRequest\":\"off\",\"bpf\":\"off\","
 	          "\"setuidRoot\":\"off\",\"capabilities\":\"log\",\"sysctlWrite\":\"off\"},"
-	          "\"lsm\":\"optional\",\"rootKuid\":4294967295,\"execDeny\":[],\"openDeny\":[],"
+	          "\"lsm\":\"optional\",\"rootKuid\":4294967295,\"eventsPerSecond\":250000,"
+	          "\"execDeny\":[],\"openDeny\":[],"
 	          "\"writeDeny\":[],\"denyCidrs\":[]}");
 	j = rule_test_parse(text);
 	assert_int_equal(pal_bpf_policy_from_json(j, &back, &err), 0);
@@ -606,6 +634,7 @@ static void json_round_trip(void **state)
 	assert_memory_equal(back.action, ps.action, sizeof(ps.action));
 	assert_false(back.lsm_required);
 	assert_int_equal(back.root_kuid, UINT32_MAX);
+	assert_int_equal(back.rate_per_sec, 250000);
 	pal_bpf_policy_free(&back);
 	free(text);
 	pal_bpf_policy_free(&ps);
@@ -618,10 +647,23 @@ static void json_round_trip(void **state)
 	assert_true(pal_bpf_policy_empty(&back));
 	assert_false(back.lsm_required);
 	assert_int_equal(back.root_kuid, 0);
+	assert_int_equal(back.rate_per_sec, PAL_BPF_RATE_DEFAULT);
 	yajl_tree_free(j);
 	free(text);
 	pal_bpf_policy_free(&back);
 	pal_bpf_policy_free(&ps);
+
+	/* a spec made by hand (rate 0: the default) still writes a record
+	 * that reads back */
+	ps = (struct pal_bpf_policy_spec){.action[PAL_BPF_RULE_MOUNT] = DENY};
+	text = to_text(&ps);
+	assert_non_null(strstr(text, "\"eventsPerSecond\":100,"));
+	j = rule_test_parse(text);
+	assert_int_equal(pal_bpf_policy_from_json(j, &back, &err), 0);
+	assert_int_equal(back.rate_per_sec, PAL_BPF_RATE_DEFAULT);
+	yajl_tree_free(j);
+	free(text);
+	pal_bpf_policy_free(&back);
 }
 
 #define RECORD_ACTIONS                                                                             \
@@ -635,7 +677,7 @@ static void json_round_trip(void **state)
 static void record_refused(const char *path, const char *json, const char *what)
 {
 	static const char good[] = "{\"actions\":" RECORD_ACTIONS ",\"lsm\":\"required\","
-	                           "\"rootKuid\":0,\"execDeny\":[\"/tmp\"],"
+	                           "\"rootKuid\":0,\"eventsPerSecond\":100,\"execDeny\":[\"/tmp\"],"
 	                           "\"openDeny\":[\"/proc/kcore\"],\"writeDeny\":[\"/proc/sys\"],"
 	                           "\"denyCidrs\":[\"169.254.169.254/32\"]}";
 	struct pal_bpf_policy_spec ps;
@@ -688,6 +730,16 @@ static void json_refused(void **state)
 	               "BPF policy record: rootKuid: must be an unsigned 32-bit integer");
 	record_refused("rootKuid", "1.0",
 	               "BPF policy record: rootKuid: must be an unsigned 32-bit integer");
+	record_refused("eventsPerSecond", NULL,
+	               "BPF policy record: \"eventsPerSecond\" is missing");
+	record_refused("eventsPerSecond", "0",
+	               "BPF policy record: eventsPerSecond: must be an integer from 1 to 1000000");
+	record_refused("eventsPerSecond", "1000001",
+	               "BPF policy record: eventsPerSecond: must be an integer from 1 to 1000000");
+	record_refused("eventsPerSecond", "\"100\"",
+	               "BPF policy record: eventsPerSecond: must be an integer from 1 to 1000000");
+	record_refused("eventsPerSecond", "1e3",
+	               "BPF policy record: eventsPerSecond: must be an integer from 1 to 1000000");
 	record_refused("execDeny", "\"/tmp\"",
 	               "BPF policy record: execDeny: must be an array of strings");
 	record_refused("execDeny", "[\"/tmp\", 1]",
@@ -738,7 +790,8 @@ static void json_settles(void **state)
 {
 	static const char rec[] =
 	    "{\"actions\":" RECORD_ACTIONS ",\"lsm\":\"required\",\"rootKuid\":0,"
-	    "\"execDeny\":[],\"openDeny\":[],\"writeDeny\":[],\"denyCidrs\":[]}";
+	    "\"eventsPerSecond\":100,\"execDeny\":[],\"openDeny\":[],\"writeDeny\":[],"
+	    "\"denyCidrs\":[]}";
 	struct pal_bpf_policy_spec ps;
 	pal_error err = {0};
 	yajl_val j = rule_test_parse(rec);

@@ -253,7 +253,8 @@ static void every_key(void **state)
 	                    "/dev/fuse");
 	assert_true(pal_profile_bool(&p, "user", "nonRoot", false));
 	assert_false(pal_profile_bool(&p, "privileged", NULL, true));
-	assert_int_equal(pal_profile_get(&p, "bpf", NULL)->u.object.len, 13);
+	assert_int_equal(pal_profile_get(&p, "bpf", NULL)->u.object.len, 14);
+	assert_string_equal(pal_profile_get(&p, "bpf", "eventsPerSecond")->u.number.r, "2500");
 	s = serialize(pal_profile_get(&p, "bpf", "connect"));
 	assert_string_equal(s, "{\"action\":\"audit\",\"denyCidrs\":[\"169.254.169.254/32\","
 	                       "\"fd00:ec2::254/128\"]}");
@@ -595,6 +596,18 @@ static void validate_bpf(void **state)
 	               "t.json:1:10: bpf.capabilities: \"deny\" is not \"log\" or \"off\"");
 	expect_invalid("{\"bpf\": {\"lsm\": \"maybe\"}}",
 	               "t.json:1:10: bpf.lsm: \"maybe\" is not \"required\" or \"optional\"");
+	expect_invalid("{\"bpf\": {\"eventsPerSecond\": 0}}",
+	               "t.json:1:10: bpf.eventsPerSecond: must be at least 1");
+	expect_invalid("{\"bpf\": {\"mount\": \"deny\",\n  \"eventsPerSecond\": 1000001}}",
+	               "t.json:2:3: bpf.eventsPerSecond: 1000001 is more than 1000000");
+	expect_invalid("{\"bpf\": {\"eventsPerSecond\": -5}}",
+	               "t.json:1:10: bpf.eventsPerSecond: must be a non-negative integer");
+	expect_invalid("{\"bpf\": {\"eventsPerSecond\": 1.5}}",
+	               "t.json:1:10: bpf.eventsPerSecond: must be a non-negative integer");
+	expect_invalid("{\"bpf\": {\"eventsPerSecond\": \"100\"}}",
+	               "t.json:1:10: bpf.eventsPerSecond: must be a number");
+	expect_valid("{\"bpf\": {\"eventsPerSecond\": 1}}");
+	expect_valid("{\"bpf\": {\"eventsPerSecond\": 1000000}}");
 	expect_invalid("{\"bpf\": {\"connect\": {\"action\": \"deny\",\n"
 	               "  \"denyCidrs\": [\"169.254.169.254/32\", \"10.0.0.1/8\"]}}}",
 	               "t.json:2:39: bpf.connect.denyCidrs[1]: \"10.0.0.1/8\" has host bits set "
