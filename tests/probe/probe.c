@@ -40,6 +40,14 @@
  *                                 detach, kill it
  *   probe connect udp|tcp ADDR PORT  connect(2) to an IPv4 or IPv6 address
  *                                 (UDP sends nothing: no listener needed)
+ *   probe flood udp|tcp ADDR PORT COUNT RATE
+ *                                 COUNT connect(2) calls as above, paced at
+ *                                 RATE a second (0: as fast as it can), on
+ *                                 one socket while the calls fail with EPERM
+ *                                 (a denied call leaves it unconnected): each
+ *                                 call is one cgroup/connect event.  Prints
+ *                                 "flood calls=N eperm=N other=N seconds=S
+ *                                 rate=R" (R: calls a second achieved)
  *   probe bpf                     BPF_MAP_CREATE of a one-entry array
  *   probe setuid N [FROM]         setuid(N); with FROM, first become uid FROM
  *                                 keeping CAP_SETUID (keepcaps + capset), so
@@ -76,6 +84,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef SYS_clone3
@@ -150,7 +159,8 @@ static int usage(void)
 {
 	fputs("usage: probe status | syscall NAME [ARGS] | write PATH | open PATH\n"
 	      "       | exec PATH [ARGS] | copyexec SRC DST | true | movemount SRC DST | ptrace\n"
-	      "       | connect udp|tcp ADDR PORT | bpf | setuid N [FROM] | modreq FAMILY\n"
+	      "       | connect udp|tcp ADDR PORT | flood udp|tcp ADDR PORT COUNT RATE\n"
+	      "       | bpf | setuid N [FROM] | modreq FAMILY\n"
 	      "       | sysctl NAME VALUE\n",
 	      stderr);
 	return 2;
@@ -370,39 +380,108 @@ static int do_ptrace(void)
 	return report(rc, err);
 }
 
-static int do_connect(const char *proto, const char *addr, const char *port)
+/* PROTO ADDR PORT into a socket type and an address: -1 on bad usage. */
+static int parse_dest(const char *proto, const char *addr, const char *port, int *type,
+                      struct sockaddr_storage *ss, socklen_t *len)
 {
-	struct sockaddr_in6 s6 = {.sin6_family = AF_INET6};
-	struct sockaddr_in s4 = {.sin_family = AF_INET};
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
 	unsigned long p;
-	int type, fd, rc, err;
 
 	if (!strcmp(proto, "udp"))
-		type = SOCK_DGRAM;
+		*type = SOCK_DGRAM;
 	else if (!strcmp(proto, "tcp"))
-		type = SOCK_STREAM;
+		*type = SOCK_STREAM;
 	else
-		return usage();
+		return -1;
 	if (number(port, NULL, NULL, 0, &p) < 0 || p > 65535)
-		return usage();
-	if (inet_pton(AF_INET, addr, &s4.sin_addr) == 1) {
-		s4.sin_port = htons((uint16_t)p);
-		fd = socket(AF_INET, type | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			return report(-1, errno);
-		rc = connect(fd, (struct sockaddr *)&s4, sizeof(s4));
-	} else if (inet_pton(AF_INET6, addr, &s6.sin6_addr) == 1) {
-		s6.sin6_port = htons((uint16_t)p);
-		fd = socket(AF_INET6, type | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			return report(-1, errno);
-		rc = connect(fd, (struct sockaddr *)&s6, sizeof(s6));
+		return -1;
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)p);
+		*len = sizeof(*s4);
+	} else if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)p);
+		*len = sizeof(*s6);
 	} else {
-		return usage();
+		return -1;
 	}
+	return 0;
+}
+
+static int do_connect(const char *proto, const char *addr, const char *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int type, fd, rc, err;
+
+	if (parse_dest(proto, addr, port, &type, &ss, &len) < 0)
+		return usage();
+	fd = socket(ss.ss_family, type | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return report(-1, errno);
+	rc = connect(fd, (struct sockaddr *)&ss, len);
 	err = errno;
 	close(fd);
 	return report(rc, err);
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* The load generator of tests/bench/monitor.sh.  Call i starts no earlier
+ * than t0 + i / RATE (busy-waiting: a sleep's wake-up latency is larger
+ * than the gap at 100k calls a second); a generator that falls behind
+ * catches up without waiting, so the average is RATE as long as the CPU
+ * allows, and the rate printed is what was achieved. */
+static int do_flood(char **argv)
+{
+	struct sockaddr_storage ss;
+	unsigned long count, rate;
+	unsigned long long eperm = 0, other = 0;
+	uint64_t t0, t1;
+	socklen_t len;
+	int type, fd = -1;
+	double secs;
+
+	if (parse_dest(argv[0], argv[1], argv[2], &type, &ss, &len) < 0 ||
+	    number(argv[3], NULL, NULL, 0, &count) < 0 || number(argv[4], NULL, NULL, 0, &rate) < 0)
+		return usage();
+	t0 = mono_ns();
+	for (unsigned long i = 0; i < count; i++) {
+		if (rate) {
+			uint64_t due = t0 + (uint64_t)((unsigned __int128)i * 1000000000u / rate);
+			while (mono_ns() < due)
+				;
+		}
+		if (fd < 0) {
+			fd = socket(ss.ss_family, type | SOCK_CLOEXEC, 0);
+			if (fd < 0)
+				return report(-1, errno);
+		}
+		if (connect(fd, (struct sockaddr *)&ss, len) < 0 && errno == EPERM) {
+			eperm++;
+			continue;
+		}
+		/* connected, or failed otherwise: a fresh socket for the next */
+		other++;
+		close(fd);
+		fd = -1;
+	}
+	t1 = mono_ns();
+	if (fd >= 0)
+		close(fd);
+	secs = (double)(t1 - t0) / 1e9;
+	printf("flood calls=%lu eperm=%llu other=%llu seconds=%.6f rate=%.0f\n", count, eperm,
+	       other, secs, secs > 0 ? (double)count / secs : 0.0);
+	return 0;
 }
 
 static int do_bpf(void)
@@ -523,6 +602,8 @@ int main(int argc, char **argv)
 		return do_ptrace();
 	if (!strcmp(argv[1], "connect") && argc == 5)
 		return do_connect(argv[2], argv[3], argv[4]);
+	if (!strcmp(argv[1], "flood") && argc == 7)
+		return do_flood(argv + 2);
 	if (!strcmp(argv[1], "bpf") && argc == 2)
 		return do_bpf();
 	if (!strcmp(argv[1], "setuid") && (argc == 3 || argc == 4))
