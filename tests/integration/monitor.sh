@@ -128,6 +128,22 @@ pal delete --force "k$TAG"
 is "$(lines "k$TAG" | jq -r 'select(.rule == "drops" and .detail.final) | .detail.total')" \
 	"${suppressed:-0}" "delete writes the final rate-limited total (the poststop hook)"
 
+# ------------------------------------------------------------ 100,000 at once
+# As fast as the container can: it is not blocked (the kernel answers
+# EPERM whatever the monitor does), the monitor's memory stays bounded.
+hwm0=$(sed -n 's/^VmHWM:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$MON/status")
+probe_bundle "$T/b4" 'probe flood udp 127.0.0.2 9 100000 0'
+run timeout 60 "$PALISADE" --root "$T/root" run -b "$T/b4" "f$TAG"
+like "$OUT" "flood calls=100000 eperm=100000 other=0" \
+	"a burst of 100,000 denied connects runs to its end, every one denied" || diag_val err "$ERR"
+sleep 1.2
+hwm1=$(sed -n 's/^VmHWM:[^0-9]*\([0-9]*\).*/\1/p' "/proc/$MON/status")
+ok "the monitor's peak memory grew by less than 4 MiB (${hwm0} kB -> ${hwm1} kB)" \
+	test $((hwm1 - hwm0)) -lt 4096
+fin=$(lines "f$TAG" | jq -r 'select(.rule == "drops" and .detail.final) | .detail.total')
+den=$(lines "f$TAG" | jq -c 'select(.verdict == "deny")' | wc -l)
+is "$((den + ${fin:-0}))" 100000 "all 100,000 accounted for: $den lines, ${fin:-0} rate-limited (final total)"
+
 # ------------------------------------------------------------ SIGTERM
 kill -TERM "$MON"
 wait "$MON"
