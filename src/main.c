@@ -35,6 +35,7 @@
 #include "palisade/features.h"
 #include "palisade/hook.h"
 #include "palisade/monitor.h"
+#include "palisade/notify.h"
 #include "palisade/id.h"
 #include "palisade/json.h"
 #include "palisade/log.h"
@@ -109,7 +110,7 @@ static int do_create(const struct pal_conf *conf, const struct pal_cli *cli,
 		     const struct pal_log_target *log, char **argv, pal_error *err)
 {
 	_cleanup_spec_ struct pal_spec spec = PAL_SPEC_INIT;
-	_cleanup_free_ char *root = NULL, *self = NULL;
+	_cleanup_free_ char *root = NULL, *self = NULL, *notify = NULL;
 	_cleanup_yajl_val_ yajl_val bpf = NULL;
 	char warning[PAL_ERROR_MAX];
 	struct pal_profile profile = {0};
@@ -150,6 +151,10 @@ static int do_create(const struct pal_conf *conf, const struct pal_cli *cli,
 		goto out;
 	}
 	ctx.self_exe = self;
+	/* denials the backend cannot log go to the monitor (notify.h) */
+	if (pal_notify_socket_for(conf, backend, &notify, err) < 0)
+		goto out;
+	ctx.notify_path = notify;
 	if (pal_select_profile(conf, spec.root, NULL, &profile, &ctx.mode, err) < 0) {
 		pal_err_prefix(err, "bundle %s", bundle);
 		goto out;

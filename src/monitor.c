@@ -26,6 +26,7 @@
 #include "palisade/json.h"
 #include "palisade/metrics.h"
 #include "palisade/monitor.h"
+#include "palisade/notify.h"
 #include "palisade/sink.h"
 #include "palisade/util.h"
 #include "palisade/violation.h"
@@ -49,6 +50,7 @@ struct mon {
 	char *metrics_path;
 	struct pal_bpf_reader *bpf;
 	struct pal_audit *audit;
+	struct pal_notify *notify; /* seccomp user notification (notify.h) */
 	struct cached cache[CACHE_N];
 	size_t next;
 	uint64_t bpf_drops, audit_drops; /* already reported */
@@ -189,6 +191,14 @@ static int on_audit(void *ctx, const struct pal_violation *in, pal_error *err)
 	emit(m, &v);
 	pal_attr_free(&attr);
 	return 0;
+}
+
+/* A denied call that Palisade's seccomp listener answered (notify.c). */
+static void on_notify(void *ctx, const struct pal_violation *v)
+{
+	struct pal_violation copy = *v;
+
+	emit(ctx, &copy);
 }
 
 /* Events over a container's rate, for every registered container (the
@@ -340,6 +350,7 @@ static void mon_free(struct mon *m)
 		pal_bpf_reader_free(m->bpf);
 	if (m->audit)
 		pal_audit_close(m->audit);
+	pal_notify_close(m->notify); /* removes the socket */
 	if (m->sink)
 		pal_sink_close(m->sink);
 	if (m->metrics)
@@ -368,7 +379,8 @@ static int run(struct mon *m, pal_error *err)
 		return pal_err(err, errno, "monitor set-up");
 	if (add_fd(ep, sfd, err) < 0 || add_fd(ep, tfd, err) < 0 ||
 	    (m->bpf && add_fd(ep, pal_bpf_reader_fd(m->bpf), err) < 0) ||
-	    (m->audit && add_fd(ep, pal_audit_fd(m->audit), err) < 0))
+	    (m->audit && add_fd(ep, pal_audit_fd(m->audit), err) < 0) ||
+	    (m->notify && pal_notify_attach(m->notify, ep, err) < 0))
 		return -1;
 	/* what the kernel kept while no monitor ran */
 	if (m->bpf && pal_bpf_reader_poll(m->bpf, 0, err) < 0)
@@ -407,6 +419,8 @@ static int run(struct mon *m, pal_error *err)
 			} else if (m->audit && fd == pal_audit_fd(m->audit)) {
 				if (pal_audit_read(m->audit, on_audit, m, err) < 0)
 					return -1;
+			} else if (m->notify) {
+				(void)pal_notify_handle(m->notify, fd, evs[i].events);
 			}
 		}
 	}
@@ -459,6 +473,10 @@ int pal_monitor_main(const struct pal_conf *conf, int argc, char **argv, pal_err
 		fprintf(stderr, "palisade monitor: no seccomp audit records: %s\n", err->msg);
 		pal_err_clear(err);
 	}
+	/* runc create connects here when the seccomp rule chose notification
+	 * (notify.h): without it those creates fail, so no monitor runs */
+	if (pal_notify_open(conf, on_notify, &m, &m.notify, err) < 0)
+		goto out;
 	if (drop_capabilities(err) < 0)
 		goto out;
 	/* the pid file says: set up, running */
@@ -483,9 +501,32 @@ out:
 	return r < 0 ? -1 : 0;
 }
 
+/* Wait until a monitor has written its pid file, i.e. is set up: runc
+ * create connects to its seccomp socket (notify.h).  The lock is not
+ * probed here: holding it for a moment could make a starting monitor
+ * believe another runs. */
+#define READY_WAIT_MS 5000
+static int wait_ready(const struct pal_conf *conf, pal_error *err)
+{
+	_cleanup_free_ char *pidfile = NULL;
+
+	if (lock_path(conf, "monitor.pid", &pidfile, err) < 0)
+		return -1;
+	for (int ms = 0; ms < READY_WAIT_MS; ms += 5) {
+		if (access(pidfile, F_OK) == 0)
+			return 0;
+		usleep(5000);
+	}
+	return pal_err(err, ETIMEDOUT,
+		       "no palisade monitor was set up after %d ms (run `palisade monitor` "
+		       "to see why)",
+		       READY_WAIT_MS);
+}
+
 int pal_monitor_ensure(const struct pal_conf *conf, pal_error *err)
 {
 	_cleanup_close_ int lock = -1;
+	_cleanup_free_ char *pidfile = NULL;
 	pid_t pid;
 	int st;
 
@@ -496,12 +537,16 @@ int pal_monitor_ensure(const struct pal_conf *conf, pal_error *err)
 		if (err->errnum != EWOULDBLOCK)
 			return -1;
 		pal_err_clear(err);
-		return 0; /* one runs */
+		return wait_ready(conf, err); /* one runs, or is setting up */
 	}
 	if (conf->monitor.autostart == PAL_AUTOSTART_REFUSE)
 		return pal_err(err, ESRCH,
 			       "no palisade monitor runs (monitor.autostart is \"refuse\"): start "
 			       "it (systemctl start palisade-monitor) so that violations are logged");
+	/* a pid file without the lock is a killed monitor's: not "ready" */
+	if (lock_path(conf, "monitor.pid", &pidfile, err) < 0)
+		return -1;
+	(void)unlink(pidfile);
 	/* free the lock for the monitor, then start it detached: its own
 	 * session, stdio on /dev/null, not a child of the runtime */
 	close(steal_fd(&lock));
@@ -524,5 +569,5 @@ int pal_monitor_ensure(const struct pal_conf *conf, pal_error *err)
 			return pal_err(err, errno, "starting the monitor");
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		return pal_err(err, ECHILD, "starting the monitor failed");
-	return 0;
+	return wait_ready(conf, err);
 }

@@ -58,6 +58,9 @@ struct pal_rewrite_ctx {
 	struct pal_report *report;         /* may be NULL */
 	const char *self_exe;   /* this palisade, for its own hook; NULL: SBINDIR/palisade */
 	const char *state_root; /* the backend's --root; NULL: /run/runc */
+	/* Palisade's seccomp listener (notify.h): enforce-mode denials go
+	 * through it; NULL (unit tests, check): SCMP_ACT_ERRNO */
+	const char *notify_path;
 };
 
 struct pal_rule {

@@ -101,6 +101,21 @@
  * whose action equals the default are left out: runc skips them and
  * libseccomp refuses them (EACCES).
  *
+ * Notify form (enforce mode, ctx->notify_path set: the backend cannot log
+ * SCMP_ACT_ERRNO denials and the monitor is on; notify.h): the result is
+ * decided as above, then every rule denying with denyErrno becomes
+ * SCMP_ACT_NOTIFY, and listenerPath/listenerMetadata name the monitor,
+ * which logs each call with its arguments and answers denyErrno.  ENOSYS
+ * answers stay SCMP_ACT_ERRNO, unlogged: the default action (syscalls the
+ * filter does not name; a default cannot be NOTIFY anyway) and the
+ * "enosys" names are the compatibility answer of a kernel that lacks the
+ * call, on which libc falls back, not violations.  A spec with a listener
+ * of its own keeps it and the errno form (one listener per filter); a
+ * filter the rule wrote in this form is read back as the errno form it
+ * encodes (its metadata carries the errno), so the rule stays idempotent.
+ * NOTIFY is still a denial: without a listener (monitor killed) the kernel
+ * fails the call with ENOSYS, and runc create fails if none listens.
+ *
  * Malformed linux.seccomp (unknown action, operator or architecture, an
  * argument index over 5, wrong types) is an error naming the field.  As in
  * runc 1.1 (libcontainer/seccomp/seccomp_linux.go, matchCall): an entry
@@ -172,6 +187,7 @@
 
 #include "palisade/cleanup.h"
 #include "palisade/json.h"
+#include "palisade/notify.h"
 #include "palisade/rewrite.h"
 #include "palisade/seccomp_filter.h"
 
@@ -2019,13 +2035,94 @@ static bool spec_never_loads(const struct pal_rewrite_ctx *ctx, const struct pal
 	return false;
 }
 
+/* ------------------------------------------------------- notification */
+
+/* OLD written by this rule in its notify form (Palisade's listenerMetadata,
+ * notify.h) read back as the errno form it encodes: every SCMP_ACT_NOTIFY
+ * becomes SCMP_ACT_ERRNO with the metadata's errno, and the listener keys
+ * go.  The rule then decides as for any errno filter and encodes again, so
+ * that its output read again gives the same output.  Metadata that only
+ * looks like Palisade's loses nothing: its listener would have had to
+ * answer, and now the kernel denies.  *PLAIN is NULL when OLD is not ours. */
+static int unnotify(yajl_val old, yajl_val *plain, pal_error *err)
+{
+	yajl_val md = pal_json_get(old, "listenerMetadata");
+	_cleanup_yajl_val_ yajl_val p = NULL;
+	struct pal_notify_meta m;
+	yajl_val calls;
+	pal_error e = {0};
+	char num[16];
+
+	*plain = NULL;
+	if (!YAJL_IS_STRING(md) || pal_notify_meta_parse(md->u.string, &m, &e) < 0)
+		return 0;
+	snprintf(num, sizeof(num), "%d", m.errnum);
+	pal_notify_meta_free(&m);
+	p = pal_json_dup(old);
+	if (!p)
+		return pal_err(err, ENOMEM, FIELD);
+	pal_json_remove(p, "listenerPath");
+	pal_json_remove(p, "listenerMetadata");
+	calls = pal_json_get(p, "syscalls");
+	for (size_t i = 0; YAJL_IS_ARRAY(calls) && i < calls->u.array.len; i++) {
+		yajl_val c = calls->u.array.values[i];
+		yajl_val a = pal_json_get(c, "action");
+
+		if (!YAJL_IS_STRING(a) || strcmp(a->u.string, "SCMP_ACT_NOTIFY"))
+			continue;
+		if (pal_json_set(c, "action", pal_json_new_string("SCMP_ACT_ERRNO"), err) < 0 ||
+		    pal_json_set(c, "errnoRet", pal_json_new_number(num), err) < 0)
+			return -1;
+	}
+	*plain = steal_pointer(&p);
+	return 0;
+}
+
+/* The notify form: the profile's denials (DENY, SCMP_ACT_ERRNO(denyErrno))
+ * become SCMP_ACT_NOTIFY answered by Palisade's monitor, which logs each
+ * with its arguments and answers denyErrno (notify.h).  Only those:
+ * ENOSYS (the default action, the "enosys" names) is the compatibility
+ * answer of a kernel that lacks the call, on which libc falls back, not a
+ * violation; and a default action cannot be NOTIFY.  A denial of the
+ * spec's own with the same errno is indistinguishable and goes through
+ * the listener too, which answers it the same.  Returns how many rules
+ * changed. */
+static size_t notify_form(struct outv *o, uint32_t deny)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->n; i++)
+		if (o->v[i].r.action == deny) {
+			o->v[i].r.action = SCMP_ACT_NOTIFY;
+			n++;
+		}
+	return n;
+}
+
+static int set_listener(const struct pal_rewrite_ctx *ctx, yajl_val s, int deny,
+                        pal_error *err)
+{
+	_cleanup_free_ char *md = NULL;
+
+	if (pal_notify_meta_format(ctx->state_root ? ctx->state_root : "/run/runc", deny, &md,
+	                           err) < 0)
+		return -1;
+	if (pal_json_set(s, "listenerPath", pal_json_new_string(ctx->notify_path), err) < 0 ||
+	    pal_json_set(s, "listenerMetadata", pal_json_new_string(md), err) < 0)
+		return -1;
+	return 0;
+}
+
 /* ---------------------------------------------------------------- rule */
 
 static int apply(const struct pal_rewrite_ctx *ctx, yajl_val spec, pal_error *err)
 {
 	yajl_val section = pal_profile_get(ctx->profile, "seccomp", NULL);
-	yajl_val old = pal_json_getp(spec, "linux", "seccomp", NULL);
+	yajl_val orig = pal_json_getp(spec, "linux", "seccomp", NULL), old;
+	_cleanup_yajl_val_ yajl_val plain = NULL;
 	struct pal_scmp_filter f = {.default_action = SCMP_ACT_ALLOW};
+	bool notify = false;
+	int deny = 0;
 	struct prof p = {0};
 	struct strv names = {0};
 	struct outv o = {0};
@@ -2039,15 +2136,32 @@ static int apply(const struct pal_rewrite_ctx *ctx, yajl_val spec, pal_error *er
 	if (!YAJL_IS_OBJECT(section))
 		return pal_err(err, 0, "profile \"%s\": seccomp: not an object",
 		               ctx->profile->name);
-	if (YAJL_IS_NULL(old))
-		old = NULL;
+	if (YAJL_IS_NULL(orig))
+		orig = NULL;
+	if (orig && unnotify(orig, &plain, err) < 0)
+		return -1;
+	old = plain ? plain : orig;
 	if (old && pal_seccomp_parse(old, FIELD, &f, err) < 0)
 		return -1;
 	if (old && spec_never_loads(ctx, &f)) {
 		r = 0;
 		goto out;
 	}
-	if (profile_load(ctx, spec, old && pal_json_get(old, "listenerPath"), &p, err) < 0)
+	/* the notify form, where the backend cannot log errno denials */
+	if (ctx->notify_path && ctx->mode == PAL_MODE_ENFORCE) {
+		if (profile_errno(ctx, "denyErrno", EPERM, &deny, err) < 0)
+			goto out;
+		notify = deny != ENOSYS;
+		if (old && pal_json_get(old, "listenerPath")) {
+			notify = false;
+			pal_rule_note(ctx, RULE, FIELD ".listenerPath",
+			              "the spec's own listener kept: denials stay SCMP_ACT_ERRNO "
+			              "and are not logged (a filter has one listener)");
+		}
+	}
+again:
+	if (profile_load(ctx, spec, notify || (old && pal_json_get(old, "listenerPath")), &p,
+	                 err) < 0)
 		goto out;
 
 	/* the architectures both have; a runtime always adds the native one */
@@ -2089,9 +2203,23 @@ static int apply(const struct pal_rewrite_ctx *ctx, yajl_val spec, pal_error *er
 			if ((mux_named(names.v[i]) != NULL) == (pass == 1) &&
 			    decide(&p, &f, eff, neff, names.v[i], &o) < 0)
 				goto nomem;
-	if (build(old, archs, narchs, &o, &result, err) < 0)
+	if (notify && !notify_form(&o, SCMP_ACT_ERRNO((uint32_t)deny))) {
+		/* nothing denied with it: the errno form, without a listener
+		 * and what runc needs to hand one over */
+		notify = false;
+		prof_free(&p);
+		p = (struct prof){0};
+		free(o.v);
+		o = (struct outv){0};
+		strv_free(&names);
+		names = (struct strv){0};
+		narchs = 0;
+		goto again;
+	}
+	if (build(old, archs, narchs, &o, &result, err) < 0 ||
+	    (notify && set_listener(ctx, result, deny, err) < 0))
 		goto out;
-	if (old && pal_json_equal(old, result)) {
+	if (orig && pal_json_equal(orig, result)) {
 		r = 0;
 		goto out;
 	}
@@ -2104,7 +2232,8 @@ static int apply(const struct pal_rewrite_ctx *ctx, yajl_val spec, pal_error *er
 		goto out;
 	pal_rule_note(ctx, RULE, FIELD, "%s%s", old ? "intersected with" : "set to",
 	              ctx->mode == PAL_MODE_AUDIT ? " the profile's filter, logging only"
-	                                          : " the profile's filter");
+	              : notify ? " the profile's filter, denials reported to the monitor"
+	                       : " the profile's filter");
 	r = 0;
 	goto out;
 nomem:

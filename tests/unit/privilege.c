@@ -38,7 +38,9 @@
  * (arg & value) == (valueTwo & value): libseccomp masks the datum as well,
  * so {"value": 20, "valueTwo": 1} matches every arg with bits 2 and 4 clear.  TRACE without a
  * tracer returns ENOSYS, but a tracer or a notify listener may let the call run: "supervised",
- * between denied and executed.
+ * between denied and executed.  Except Palisade's own listener (its listenerMetadata says so):
+ * it answers every call with the metadata's errno, and without it the kernel answers ENOSYS, so
+ * its NOTIFY is read as that ERRNO.
  */
 #include "config.h"
 
@@ -1026,6 +1028,27 @@ static int add_entry(struct priv_filter *f, yajl_val names, uint32_t act, yajl_v
 	return 0;
 }
 
+/* The errno Palisade's own listener answers with, or 0.  Its
+ * listenerMetadata is {"palisade": 1, "errno": N, ...} (src/notify.c):
+ * the monitor answers every notification with -N and never lets a call
+ * run, and with no monitor the kernel fails it with ENOSYS, so such a
+ * NOTIFY is a denial.  Any other listener may let the call run. */
+static uint16_t palisade_listener_errno(yajl_val sc)
+{
+	const char *md = str(pal_json_get(sc, "listenerMetadata"));
+	yajl_val o = NULL;
+	pal_error err = {0};
+	uint64_t mark = 0, e = 0;
+
+	if (!md || pal_json_parse(md, strlen(md), "metadata", &o, &err) < 0)
+		return 0;
+	if (!num_u64(pal_json_get(o, "palisade"), &mark) || mark != 1 ||
+	    !num_u64(pal_json_get(o, "errno"), &e) || e < 1 || e > 4095)
+		e = 0;
+	yajl_tree_free(o);
+	return (uint16_t)e;
+}
+
 struct priv_filter *priv_filter_compile(yajl_val sc, char *why, size_t wl)
 {
 	struct priv_filter *f = filter_new();
@@ -1066,6 +1089,8 @@ struct priv_filter *priv_filter_compile(yajl_val sc, char *why, size_t wl)
 			snprintf(why, wl, "syscalls[%zu]: bad names or action", i);
 			goto fail;
 		}
+		if (act == SCMP_ACT_NOTIFY && palisade_listener_errno(sc))
+			act = SCMP_ACT_ERRNO(palisade_listener_errno(sc));
 		if (act == SCMP_ACT_NOTIFY) {
 			if (has_str(names, "write")) {
 				snprintf(why, wl, "SCMP_ACT_NOTIFY for write");

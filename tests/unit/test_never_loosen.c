@@ -958,9 +958,14 @@ static void violation(struct stats *st, const char *property, const char *rule, 
 		        msg);
 }
 
+/* Every third pair runs as `create` does with the monitor on and runc:
+ * the seccomp rule's notify form (Palisade's listener, notify.h). */
+static bool nl_notify;
+
 static struct pal_rewrite_ctx make_ctx(const struct pal_profile *p)
 {
 	return (struct pal_rewrite_ctx){
+	    .notify_path = nl_notify ? "/run/palisade/seccomp.sock" : NULL,
 	    .cmd = PAL_CMD_CREATE,
 	    .id = "c1",
 	    .bundle = "/nonexistent-bundle",
@@ -1077,7 +1082,7 @@ static bool refusal_justified(const char *rule, yajl_val in, yajl_val prof)
 
 static void check_pair(struct stats *st, size_t idx, yajl_val spec, const struct pal_profile *p)
 {
-	struct pal_rewrite_ctx ctx = make_ctx(p);
+	struct pal_rewrite_ctx ctx = (nl_notify = idx % 3 == 0, make_ctx(p));
 	yajl_val out = pal_json_dup(spec), again;
 	pal_error err = {0};
 	struct priv_result r = {0};
@@ -1685,6 +1690,7 @@ static void kernel_agrees(void **state)
 
 			if (!ps[k])
 				continue;
+			nl_notify = i % 3 == 0;
 			ctx = make_ctx(ps[k]);
 			out = pal_json_dup(spec);
 			assert_non_null(out);

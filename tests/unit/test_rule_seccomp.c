@@ -35,6 +35,9 @@ static char *show(yajl_val v)
 	return out;
 }
 
+/* Palisade's listener for the notify form (notify.h); NULL: errno form */
+static const char *notify_path;
+
 /* Apply the rule under PROFILE (a JSON profile tree) to SPEC; *NOTES (if
  * not NULL) gets the number of findings it reported. */
 static int apply_notes(const char *profile, yajl_val spec, enum pal_mode mode, const char *backend,
@@ -49,6 +52,7 @@ static int apply_notes(const char *profile, yajl_val spec, enum pal_mode mode, c
 	    .mode = mode,
 	    .backend = backend,
 	    .report = &report,
+	    .notify_path = notify_path,
 	};
 	pal_error perr = {0};
 	int r;
@@ -259,6 +263,108 @@ static void empty_spec_small_profile(void **state)
 	    "   \"mmap\", \"nanosleep\", \"openat\", \"read\", \"rt_sigreturn\", \"write\"],"
 	    "   \"action\": \"SCMP_ACT_ALLOW\"}, " EPERM_LIST "]}",
 	    x86_64, 1);
+}
+
+/* The notify form (monitor on, runc): the profile's denials go to
+ * Palisade's listener, which answers denyErrno; the ENOSYS answers (the
+ * default, the "enosys" names) stay SCMP_ACT_ERRNO; runc may hand the
+ * listener over (read, sendmsg); the form read again is the same form,
+ * and read again without a listener it is exactly the errno form. */
+#define SOCK     "/run/palisade/seccomp.sock"
+#define META(e)  "{\\\"palisade\\\":1,\\\"root\\\":\\\"/run/runc\\\",\\\"errno\\\":" #e "}"
+static void notify_form(void **state)
+{
+	static const char *profile =
+	    "{\"seccomp\": {\"allow\": [\"read\"], \"architectures\": [\"SCMP_ARCH_X86_64\"],"
+	    " \"enosys\": [\"clone3\"], \"denyErrno\": \"EACCES\"}}";
+	yajl_val spec, plain;
+	pal_error err = {0};
+	(void)state;
+
+	notify_path = SOCK;
+	check(profile, "{" NNP "}", PAL_MODE_ENFORCE, "runc",
+	      "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 38,"
+	      " \"architectures\": [\"SCMP_ARCH_X86_64\"],"
+	      " \"syscalls\": [{\"names\": [\"close\", \"execve\", \"exit\", \"exit_group\", \"futex\","
+	      "  \"getpid\", \"nanosleep\", \"openat\", \"read\", \"rt_sigreturn\", \"sendmsg\","
+	      "  \"write\"], \"action\": \"SCMP_ACT_ALLOW\"},"
+	      " {\"names\": \"@DENIED -clone3 \", \"action\": \"SCMP_ACT_NOTIFY\"}],"
+	      " \"listenerPath\": \"" SOCK "\", \"listenerMetadata\": \"" META(13) "\"}",
+	      x86_64, 1);
+	/* the spec's conditional denials of read (EACCES first) deny it
+	 * whole (the rule's reading of an ALLOW default, see its header):
+	 * a denial with denyErrno like the profile's, through the listener */
+	check(profile,
+	      "{" NNP ", \"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\","
+	      " \"architectures\": [\"SCMP_ARCH_X86_64\"], \"syscalls\": ["
+	      "  {\"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 13,"
+	      "   \"args\": [" ARG(0, 7, "SCMP_CMP_EQ") "]},"
+	      "  {\"names\": [\"read\"], \"action\": \"SCMP_ACT_ERRNO\","
+	      "   \"args\": [" ARG(0, 8, "SCMP_CMP_EQ") "]}]}}}",
+	      PAL_MODE_ENFORCE, "runc",
+	      "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 38,"
+	      " \"architectures\": [\"SCMP_ARCH_X86_64\"],"
+	      " \"syscalls\": [{\"names\": [\"close\", \"execve\", \"exit\", \"exit_group\", \"futex\","
+	      "  \"getpid\", \"nanosleep\", \"openat\", \"rt_sigreturn\", \"sendmsg\", \"write\"],"
+	      "  \"action\": \"SCMP_ACT_ALLOW\"},"
+	      " {\"names\": \"@DENIED -clone3 \", \"action\": \"SCMP_ACT_NOTIFY\"}],"
+	      " \"listenerPath\": \"" SOCK "\", \"listenerMetadata\": \"" META(13) "\"}",
+	      x86_64, 1);
+
+	/* read again without a listener: exactly the errno form */
+	spec = parse("{" NNP "}");
+	plain = parse("{" NNP "}");
+	assert_int_equal(apply(profile, spec, PAL_MODE_ENFORCE, "runc", &err), 0);
+	notify_path = NULL;
+	assert_int_equal(apply(profile, spec, PAL_MODE_ENFORCE, "runc", &err), 0);
+	assert_int_equal(apply(profile, plain, PAL_MODE_ENFORCE, "runc", &err), 0);
+	assert_true(pal_json_equal(spec, plain));
+	assert_null(pal_json_getp(spec, "linux", "seccomp", "listenerPath", NULL));
+	yajl_tree_free(spec);
+	yajl_tree_free(plain);
+
+	/* no notify form: audit mode (LOG), a crun-style caller passing no
+	 * path, denyErrno ENOSYS (a compatibility answer), a spec with its
+	 * own listener (one per filter: kept, and noted) */
+	notify_path = SOCK;
+	spec = parse("{" NNP "}");
+	assert_int_equal(apply(profile, spec, PAL_MODE_AUDIT, "runc", &err), 0);
+	assert_null(pal_json_getp(spec, "linux", "seccomp", "listenerPath", NULL));
+	yajl_tree_free(spec);
+	spec = parse("{" NNP "}");
+	assert_int_equal(apply("{\"seccomp\": {\"allow\": [\"read\"], \"denyErrno\": \"ENOSYS\"}}",
+	                       spec, PAL_MODE_ENFORCE, "runc", &err),
+	                 0);
+	assert_null(pal_json_getp(spec, "linux", "seccomp", "listenerPath", NULL));
+	yajl_tree_free(spec);
+	spec = parse("{" NNP ", \"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\","
+	             " \"listenerPath\": \"/run/agent.sock\", \"syscalls\": ["
+	             "  {\"names\": [\"getppid\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}}}");
+	assert_int_equal(apply(profile, spec, PAL_MODE_ENFORCE, "runc", &err), 0);
+	assert_string_equal(pal_json_getp(spec, "linux", "seccomp", "listenerPath", NULL)->u.string,
+	                    "/run/agent.sock");
+	assert_null(pal_json_getp(spec, "linux", "seccomp", "listenerMetadata", NULL));
+	yajl_tree_free(spec);
+
+	/* forged metadata of Palisade's on a foreign listener: its NOTIFY is
+	 * read as the metadata's errno, a denial, never as a call let run */
+	spec = parse("{" NNP ", \"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\","
+	             " \"listenerPath\": \"/run/agent.sock\", \"listenerMetadata\": \"" META(1) "\","
+	             " \"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_NOTIFY\"}]}}}");
+	notify_path = NULL;
+	assert_int_equal(apply(profile, spec, PAL_MODE_ENFORCE, "runc", &err), 0);
+	assert_null(pal_json_getp(spec, "linux", "seccomp", "listenerPath", NULL));
+	loads(spec);
+	yajl_tree_free(spec);
+}
+
+/* a failed test must not leave the notify form on for the others (a
+ * NOTIFY filter without a listener would block the kernel tests) */
+static int notify_off(void **state)
+{
+	(void)state;
+	notify_path = NULL;
+	return 0;
 }
 
 /* The default architectures of x86-64 and the deny list over all three. */
@@ -1066,6 +1172,7 @@ int main(void)
 	    cmocka_unit_test(intersect_deny_list),
 	    cmocka_unit_test(intersect_kill_default),
 	    cmocka_unit_test(audit_mode),
+	    cmocka_unit_test_teardown(notify_form, notify_off),
 	    cmocka_unit_test(malformed),
 	    cmocka_unit_test(malformed_profile),
 	    cmocka_unit_test(kernel_enforce),
