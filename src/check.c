@@ -24,6 +24,7 @@
 
 #include "palisade/check.h"
 #include "palisade/cleanup.h"
+#include "palisade/cli.h"
 #include "palisade/diff.h"
 #include "palisade/json.h"
 #include "palisade/rewrite.h"
@@ -111,26 +112,6 @@ static int usage(pal_error *err, const char *fmt, ...)
 	return pal_err(err, 0, "check: %s; usage: " USAGE, why);
 }
 
-/* "--name value", "--name=value", "-name ...": the value of option NAME at
- * ARGV[*I], advancing *I past it; NULL when ARGV[*I] is not that option. */
-static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-	const char *a = argv[*i] + 1 + (argv[*i][1] == '-');
-	size_t n = strlen(name);
-
-	*missing = false;
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
 
 static int parse_args(int argc, char **argv, struct opts *o, pal_error *err)
 {
@@ -157,11 +138,11 @@ static int parse_args(int argc, char **argv, struct opts *o, pal_error *err)
 			o->help = true;
 		} else if (!strcmp(a, "--json") || !strcmp(a, "-json")) {
 			o->json = true;
-		} else if ((v = option_value(argc, argv, &i, "profile", &missing)) || missing) {
+		} else if ((v = pal_cli_option_value(argc, argv, &i, "profile", &missing)) || missing) {
 			if (missing || !*v)
 				return usage(err, "--profile needs a profile name");
 			o->profile = v;
-		} else if ((v = option_value(argc, argv, &i, "mode", &missing)) || missing) {
+		} else if ((v = pal_cli_option_value(argc, argv, &i, "mode", &missing)) || missing) {
 			if (missing || pal_mode_parse(v, &o->mode) < 0)
 				return usage(err, "--mode needs \"enforce\" or \"audit\"");
 			o->mode_set = true;

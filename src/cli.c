@@ -699,3 +699,23 @@ const char *pal_cli_cmd_name(enum pal_cmd cmd)
 			return cmds[i].name;
 	return "";
 }
+
+const char *pal_cli_option_value(int argc, char **argv, int *i, const char *name,
+				 bool *missing)
+{
+	const char *a = argv[*i] + 1 + (argv[*i][1] == '-');
+	size_t n = strlen(name);
+
+	*missing = false;
+	if (strncmp(a, name, n) != 0)
+		return NULL;
+	if (a[n] == '=')
+		return a + n + 1;
+	if (a[n] != '\0')
+		return NULL;
+	if (*i + 1 >= argc) {
+		*missing = true;
+		return NULL;
+	}
+	return argv[++*i];
+}

@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "palisade/cleanup.h"
+#include "palisade/cli.h"
 #include "palisade/events_cmd.h"
 #include "palisade/json.h"
 #include "palisade/sink.h"
@@ -223,25 +224,6 @@ static int usage(pal_error *err, const char *why, const char *what)
 	return pal_err_code(err, EINVAL, "events: %s%s; usage: " USAGE, why, what ? what : "");
 }
 
-/* "--name value", "--name=value", "-name ...": see src/check.c */
-static const char *option_value(int argc, char **argv, int *i, const char *name, bool *missing)
-{
-	const char *a = argv[*i] + 1 + (argv[*i][1] == '-');
-	size_t n = strlen(name);
-
-	*missing = false;
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=')
-		return a + n + 1;
-	if (a[n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = true;
-		return NULL;
-	}
-	return argv[++*i];
-}
 
 static bool is_flag(const char *a, const char *name)
 {
@@ -269,11 +251,11 @@ static int parse_args(int argc, char **argv, struct opts *o, pal_error *err)
 			o->follow = true;
 		else if (is_flag(a, "json"))
 			o->json = true;
-		else if ((v = option_value(argc, argv, &i, "container", &missing)) || missing)
+		else if ((v = pal_cli_option_value(argc, argv, &i, "container", &missing)) || missing)
 			dst = &o->container;
-		else if ((v = option_value(argc, argv, &i, "since", &missing)) || missing)
+		else if ((v = pal_cli_option_value(argc, argv, &i, "since", &missing)) || missing)
 			dst = &o->since;
-		else if ((v = option_value(argc, argv, &i, "file", &missing)) || missing)
+		else if ((v = pal_cli_option_value(argc, argv, &i, "file", &missing)) || missing)
 			dst = &o->file;
 		else
 			return usage(err, "unknown option ", a);

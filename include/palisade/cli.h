@@ -96,4 +96,11 @@ int pal_cli_get_bool(const struct pal_cli *cli, const char *name, bool global);
 /* The command's name as runc spells it ("create", ...), "" for none. */
 const char *pal_cli_cmd_name(enum pal_cmd cmd);
 
+/* For Palisade's own commands (check, events): "--NAME VALUE",
+ * "--NAME=VALUE" or "-NAME ..." at ARGV[*I] gives VALUE and advances *I
+ * past it; NULL when ARGV[*I] is not that option, with *MISSING set when it
+ * is but its value is not there. */
+const char *pal_cli_option_value(int argc, char **argv, int *i, const char *name,
+				 bool *missing);
+
 #endif

@@ -274,6 +274,19 @@ pal_tmp() {
 	export T TAG
 }
 
+# start_monitor: `palisade monitor` in the background (MON its pid, killed
+# at exit); returns once it has written its pid file, i.e. is set up.
+start_monitor() {
+	PALISADE_CONFIG=$PALISADE_CONFIG "$PALISADE" monitor 2>>"$T/monitor.err" &
+	MON=$!
+	bg_track "$MON"
+	for _ in $(seq 100); do
+		[ -s "$T/state/monitor.pid" ] && [ "$(cat "$T/state/monitor.pid")" = "$MON" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 bg_track() {
 	PAL_BG_PIDS="$PAL_BG_PIDS $*"
 }

@@ -31,18 +31,6 @@ cat >"$T/profiles/cg.json" <<'EOF'
 }
 EOF
 
-# start_monitor: in the background; waits for its pid file
-start_monitor() {
-	PALISADE_CONFIG=$PALISADE_CONFIG "$PALISADE" monitor 2>>"$T/monitor.err" &
-	MON=$!
-	bg_track "$MON"
-	for _ in $(seq 100); do
-		[ -s "$T/state/monitor.pid" ] && [ "$(cat "$T/state/monitor.pid")" = "$MON" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # probe_bundle DIR SCRIPT: root container with CAP_NET_RAW, the probe in it
 probe_bundle() {
 	make_bundle "$1" sh -c "$2"

@@ -25,17 +25,6 @@ jq '.default_profile = "default" | .monitor.autostart = "refuse"' "$T/palisade.j
 LOG=$T/violations.log
 SOCK=$T/state/seccomp.sock
 
-start_monitor() {
-	PALISADE_CONFIG=$PALISADE_CONFIG "$PALISADE" monitor 2>>"$T/monitor.err" &
-	MON=$!
-	bg_track "$MON"
-	for _ in $(seq 100); do
-		[ -s "$T/state/monitor.pid" ] && [ "$(cat "$T/state/monitor.pid")" = "$MON" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
 # probe_bundle DIR SCRIPT: the probe in a busybox rootfs, SCRIPT run by sh
 probe_bundle() {
 	make_bundle "$1" sh -c "$2"
